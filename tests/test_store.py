@@ -1,0 +1,114 @@
+"""The store: pragmas, schema version, forward migrations, the current-values view."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tracker.errors import TrackerError
+from tracker.store import LATEST, Store
+from tracker.sync import sync
+
+from conftest import DATA, FROZEN
+
+
+def _v1_store(path: Path) -> Path:
+    conn = sqlite3.connect(path)
+    conn.executescript((DATA / "store-v1.sql").read_text())
+    conn.close()
+    return path
+
+
+def test_new_store_has_latest_schema_wal_and_busy_timeout(store):
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    for table in ("indicators", "observations", "memberships", "events", "sources",
+                  "source_health", "runs", "snapshots", "ledgers", "groups"):
+        assert store.db[table].exists(), table
+    assert "current_values" in store.db.view_names()
+
+
+def test_store_made_by_schema_1_upgrades_with_nothing_lost(tmp_path):
+    path = _v1_store(tmp_path / "old.db")
+    before = sqlite3.connect(path).execute(
+        "SELECT indicator_id, field, value, as_of, origin, source, note, author "
+        "FROM observations ORDER BY id").fetchall()
+    store = Store.open(path, clock=lambda: FROZEN)
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    after = store.db.execute(
+        "SELECT indicator_id, field, value, as_of, origin, source, note, author "
+        "FROM observations ORDER BY id").fetchall()
+    assert after == before
+    assert "run_id" in store.db["observations"].columns_dict
+    assert store.db["memberships"].count == 1
+    assert store.db["events"].count == 1
+    current = store.db.execute(
+        "SELECT value FROM current_values WHERE indicator_id = 'pace-mismatch'").fetchone()
+    assert current[0] == "Moderate"
+    store.close()
+
+
+def test_upgraded_store_syncs_and_keeps_old_history(tmp_path, catalog):
+    store = Store.open(_v1_store(tmp_path / "old.db"), clock=lambda: FROZEN)
+    result = sync(store, catalog)
+    assert result.indicators_retired == 1  # old-row is not in the catalog
+    retired = store.db["indicators"].get("old-row")
+    assert retired["retired_at"] == "2026-11-22T09:30:00Z"
+    assert store.db.execute(
+        "SELECT count(*) FROM observations WHERE indicator_id = 'old-row'").fetchone()[0] == 1
+    analyst = store.db.execute(
+        "SELECT author FROM observations WHERE origin = 'analyst'").fetchall()
+    assert analyst == [("ana",)]
+    store.close()
+
+
+def test_store_from_a_newer_tracker_is_refused(tmp_path):
+    path = tmp_path / "future.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+    conn.close()
+    with pytest.raises(TrackerError, match="newer than this tracker"):
+        Store.open(path)
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("these are my notes, not a database\n" * 100)
+    with pytest.raises(TrackerError, match="not a usable tracker store"):
+        Store.open(path)
+    assert path.read_text().startswith("these are my notes")
+
+
+def test_missing_folder_is_an_error_unless_asked_to_create(tmp_path):
+    with pytest.raises(TrackerError, match="does not exist"):
+        Store.open(tmp_path / "no" / "such" / "store.db")
+    store = Store.open(tmp_path / "made" / "store.db", create_dirs=True)
+    store.close()
+    assert (tmp_path / "made" / "store.db").exists()
+
+
+def test_indexes_serve_the_screens_queries(store):
+    plan = store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM observations WHERE indicator_id = ? AND field = ? "
+        "ORDER BY as_of", ["x", "y"]).fetchall()
+    assert "USING INDEX" in " ".join(str(row) for row in plan)
+    plan = store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM memberships WHERE party = ?", ["USA"]).fetchall()
+    assert "USING INDEX" in " ".join(str(row) for row in plan)
+
+
+def test_a_failed_write_leaves_nothing(store, catalog):
+    sync(store, catalog)
+    count = store.db["observations"].count
+    with pytest.raises(RuntimeError):
+        with store.transaction() as db:
+            db["observations"].insert({
+                "indicator_id": "pace-mismatch", "field": "severity", "value": "Low",
+                "as_of": "2026-01", "recorded_at": store.now(), "origin": "analyst",
+                "source": "analyst", "confidence": "low"})
+            raise RuntimeError("crash half-way")
+    assert store.db["observations"].count == count

@@ -1,0 +1,175 @@
+"""Checks that span the catalog: ids, references, scales, parties and dates."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pycountry
+
+from tracker.catalog.model import CatalogModel
+from tracker.catalog.source import Document, Problem
+
+MECHANISMS = "mechanisms"
+
+
+def is_country(code: str) -> bool:
+    """Whether ``code`` is an ISO 3166-1 alpha-3 country code."""
+    return len(code) == 3 and pycountry.countries.get(alpha_3=code) is not None
+
+
+def check(model: CatalogModel, doc: Document) -> list[Problem]:
+    """Every cross-reference and scale problem in ``model``, located in ``doc``."""
+    out: list[Problem] = []
+
+    def bad(loc: tuple, message: str) -> None:
+        out.append(doc.problem(loc, message))
+
+    _check_scales(model, bad)
+    _unique(((("categories", i, "id"), c.id) for i, c in enumerate(model.categories)),
+            "category", bad)
+    _unique(((("indicators", i, "id"), ind.id) for i, ind in enumerate(model.indicators)),
+            "indicator", bad)
+    _unique(((("events", i, "id"), e.id) for i, e in enumerate(model.events)), "event", bad)
+
+    categories = {c.id: c for c in model.categories}
+    for ci, category in enumerate(model.categories):
+        for name, field in category.fields.items():
+            if field.scale not in model.scales:
+                bad(("categories", ci, "fields", name, "scale"),
+                    f"unknown scale {field.scale!r} (declared: {_list(model.scales)})")
+
+    for code in model.organisations:
+        if is_country(code):
+            bad(("organisations", code),
+                f"{code!r} is already an ISO 3166-1 country code; pick another code")
+
+    sources = _SourceCheck(model, bad)
+    parties = _PartyCheck(model, bad)
+    indicator_ids = {ind.id for ind in model.indicators}
+
+    for i, ind in enumerate(model.indicators):
+        here = ("indicators", i)
+        category = categories.get(ind.category)
+        if category is None:
+            bad(here + ("category",),
+                f"unknown category {ind.category!r} (declared: {_list(categories)})")
+            continue
+        if ind.category == MECHANISMS and ind.criteria is None:
+            bad(here, f"mechanism {ind.id!r} has no 'criteria' (un, purpose, binding)")
+        if ind.category != MECHANISMS:
+            for key in ("criteria", "kind"):
+                if getattr(ind, key) is not None:
+                    bad(here + (key,), f"{key!r} is only for the {MECHANISMS!r} category")
+        if ind.criteria is not None:
+            sources.check(here + ("criteria", "source"), ind.criteria.source)
+        for field_name, values in ind.values.items():
+            field = category.fields.get(field_name)
+            if field is None:
+                bad(here + ("values", field_name),
+                    f"unknown field {field_name!r} for category {ind.category!r} "
+                    f"(allowed: {_list(category.fields)})")
+                continue
+            scale = model.scales.get(field.scale)
+            for vi, value in enumerate(values):
+                loc = here + ("values", field_name, vi)
+                sources.check(loc + ("source",), value.source)
+                if scale is not None:
+                    problem = scale_problem(scale, value.value)
+                    if problem:
+                        bad(loc + ("value",), f"{field_name}: {problem}")
+
+    for gid, group in model.groups.items():
+        sources.check(("groups", gid, "source"), group.source)
+        for mi, member in enumerate(group.members):
+            parties.check(("groups", gid, "members", mi), member)
+
+    by_id = {ind.id: ind for ind in model.indicators}
+    for mid, ledger in model.memberships.items():
+        target = by_id.get(mid)
+        if target is None or target.category != MECHANISMS:
+            bad(("memberships", mid), f"membership ledger for {mid!r}, which is not a "
+                "mechanism indicator")
+        for ei, entry in enumerate(ledger.entries):
+            loc = ("memberships", mid, "entries", ei)
+            parties.check(loc + ("party",), entry.party)
+            sources.check(loc + ("source",), entry.source)
+
+    for i, event in enumerate(model.events):
+        loc = ("events", i)
+        sources.check(loc + ("source",), event.source)
+        if event.end is not None and event.end < event.date:
+            bad(loc + ("end",), f"end {event.end!r} is before the date {event.date!r}")
+        for li, link in enumerate(event.links):
+            if link not in indicator_ids:
+                bad(loc + ("links", li), f"link to unknown indicator {link!r}")
+    return out
+
+
+def scale_problem(scale, value) -> str | None:
+    """Why ``value`` does not fit ``scale``, or None when it does."""
+    if scale.kind == "numeric":
+        if isinstance(value, str):
+            return f"{value!r} is not a number (this field takes a number in {scale.unit})"
+        return None
+    if not isinstance(value, str):
+        return f"{value!r} is a number; this field takes text (quote it)"
+    if scale.kind == "ordinal" and value not in scale.levels and value not in scale.unranked:
+        return f"{value!r} is not on the scale (allowed: {_list(scale.levels + scale.unranked)})"
+    return None
+
+
+def _check_scales(model: CatalogModel, bad) -> None:
+    for sid, scale in model.scales.items():
+        loc = ("scales", sid)
+        if scale.kind == "ordinal" and not scale.levels:
+            bad(loc, f"ordinal scale {sid!r} needs 'levels'")
+        if scale.kind != "ordinal" and (scale.levels or scale.unranked):
+            bad(loc, f"only ordinal scales have levels; {sid!r} is {scale.kind}")
+        if scale.kind == "numeric" and not scale.unit:
+            bad(loc, f"numeric scale {sid!r} needs a 'unit'")
+        seen: set[str] = set()
+        for level in scale.levels + scale.unranked:
+            if level in seen:
+                bad(loc, f"level {level!r} is listed twice")
+            seen.add(level)
+
+
+def _unique(items: Iterable[tuple[tuple, str]], what: str, bad) -> None:
+    first: dict[str, tuple] = {}
+    for loc, ident in items:
+        if ident in first:
+            bad(loc, f"duplicate {what} id {ident!r}")
+        else:
+            first[ident] = loc
+
+
+def _list(names: Iterable[str], limit: int = 12) -> str:
+    names = list(names)
+    shown = ", ".join(names[:limit])
+    return shown + (f", ... ({len(names)} in all)" if len(names) > limit else "")
+
+
+class _SourceCheck:
+    def __init__(self, model: CatalogModel, bad) -> None:
+        self.refs = model.references
+        self.bad = bad
+
+    def check(self, loc: tuple, source: str) -> None:
+        if source.startswith(("http://", "https://")):
+            if len(source) < 12 or " " in source:
+                self.bad(loc, f"{source!r} is not a URL")
+            return
+        if source not in self.refs:
+            self.bad(loc, f"source {source!r} is neither an http(s) URL nor a reference id "
+                     f"(declared: {_list(self.refs)})")
+
+
+class _PartyCheck:
+    def __init__(self, model: CatalogModel, bad) -> None:
+        self.orgs = model.organisations
+        self.bad = bad
+
+    def check(self, loc: tuple, code: str) -> None:
+        if not (is_country(code) or code in self.orgs):
+            self.bad(loc, f"unknown party {code!r} (allowed: an ISO 3166-1 alpha-3 country "
+                     "code such as USA, or a code declared under 'organisations')")

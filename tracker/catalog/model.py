@@ -1,0 +1,187 @@
+"""The catalog's schema as typed objects; pydantic checks shapes, types and allowed words."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+
+from tracker.dates import parse_partial
+
+
+def _date(value: object) -> object:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        return parse_partial(value)
+    return value
+
+
+def _scalar(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        shown = str(value).lower() if isinstance(value, bool) else type(value).__name__
+        raise ValueError(f"expected text or a number, got {shown} (quote it to make it text)")
+    return value
+
+
+ScalarValue = Annotated[StrictStr | StrictInt | StrictFloat, BeforeValidator(_scalar)]
+"""A field's value: text, or a number for numeric scales."""
+
+PartialDate = Annotated[str, BeforeValidator(_date)]
+"""A date at the precision the source gives: YYYY, YYYY-MM or YYYY-MM-DD."""
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")]
+"""A stable identifier: lowercase letters and digits joined by hyphens or underscores."""
+
+PartyCode = Annotated[str, Field(pattern=r"^[A-Z0-9]+(?:-[A-Z0-9]+)*$")]
+"""An ISO 3166-1 alpha-3 code or a declared organisation code."""
+
+Confidence = Literal["high", "medium", "low"]
+Role = Literal["signed", "ratified", "endorsed", "member", "observer", "declined", "withdrew"]
+MechanismKind = Literal[
+    "treaty", "declaration", "commitments", "code-of-conduct", "institution", "network",
+    "partnership", "forum", "resolution", "report", "dialogue", "framework",
+]
+EventKind = Literal[
+    "summit", "signature", "ratification", "entry-into-force", "report", "resolution",
+    "meeting", "launch", "policy", "deadline", "incident", "other",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Provenance(_Strict):
+    """Where a value came from and how sure it is."""
+
+    source: StrictStr = Field(min_length=1)
+    """A reference id from ``references`` or an http(s) URL."""
+    confidence: Confidence
+    note: StrictStr | None = None
+
+
+class Value(Provenance):
+    """One dated value of one field."""
+
+    value: ScalarValue
+    as_of: PartialDate
+
+
+class Reference(_Strict):
+    """A named source that values cite by id."""
+
+    title: StrictStr
+    url: StrictStr
+    publisher: StrictStr | None = None
+    date: PartialDate | None = None
+    note: StrictStr | None = None
+
+
+class Scale(_Strict):
+    """The levels a field may take and which way is better."""
+
+    kind: Literal["text", "ordinal", "numeric"]
+    levels: list[StrictStr] = []
+    unranked: list[StrictStr] = []
+    better: Literal["higher", "lower", "none"] = "none"
+    unit: StrictStr | None = None
+
+
+class FieldDef(_Strict):
+    """A named field of a category's rows."""
+
+    label: StrictStr
+    scale: StrictStr
+    description: StrictStr | None = None
+    freshness: Annotated[str, Field(pattern=r"^\d+[dwmy]$")] | None = None
+    """How old a value may get before it is due for review, e.g. ``180d`` or ``1y``."""
+
+
+class Category(_Strict):
+    """A table of indicators that share fields."""
+
+    id: Slug
+    title: StrictStr
+    description: StrictStr | None = None
+    fields: dict[str, FieldDef]
+
+
+class Organisation(_Strict):
+    """A party that is not a country."""
+
+    name: StrictStr
+    kind: Literal["intergovernmental", "company", "territory", "other"]
+    note: StrictStr | None = None
+
+
+class Group(Provenance):
+    """A named set of parties, such as the G7."""
+
+    name: StrictStr
+    members: list[PartyCode]
+    as_of: PartialDate
+
+
+class Criteria(Provenance):
+    """The special-purpose collaboration criteria of a mechanism."""
+
+    un: Literal["inside", "outside"]
+    purpose: Literal["single", "general"]
+    binding: Literal["binding", "voluntary"]
+
+
+class Indicator(_Strict):
+    """One tracked row, with dated values per field."""
+
+    id: Slug
+    category: StrictStr
+    name: StrictStr
+    description: StrictStr | None = None
+    aliases: list[StrictStr] = []
+    tier: Literal[1, 2, 3] | None = None
+    table: Literal[1, 2] | None = None
+    kind: MechanismKind | None = None
+    criteria: Criteria | None = None
+    values: dict[str, list[Value]] = {}
+
+
+class Membership(Provenance):
+    """One dated act of one party towards a mechanism."""
+
+    party: PartyCode
+    role: Role
+    date: PartialDate
+
+
+class Ledger(_Strict):
+    """The membership ledger of one mechanism."""
+
+    complete: bool = False
+    note: StrictStr | None = None
+    entries: list[Membership] = []
+
+
+class Event(Provenance):
+    """A dated happening, past or announced."""
+
+    id: Slug
+    date: PartialDate
+    end: PartialDate | None = None
+    title: StrictStr
+    kind: EventKind
+    links: list[StrictStr] = []
+
+
+class CatalogModel(_Strict):
+    """The whole catalog file."""
+
+    version: Literal[1]
+    references: dict[str, Reference] = {}
+    scales: dict[str, Scale]
+    categories: list[Category]
+    organisations: dict[PartyCode, Organisation] = {}
+    groups: dict[StrictStr, Group] = {}
+    indicators: list[Indicator]
+    memberships: dict[StrictStr, Ledger] = {}
+    events: list[Event] = []

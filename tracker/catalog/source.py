@@ -1,0 +1,134 @@
+"""Read YAML into plain data while remembering the line of every key and item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a catalog, at a place a person can open."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: its data, the line of each location, and any problems."""
+
+    path: str
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, loc: Loc) -> int:
+        """The line of ``loc``, or of the nearest enclosing location that has one."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return self.lines.get((), 1)
+
+    def problem(self, loc: Loc, message: str) -> Problem:
+        """Make a problem located at ``loc``."""
+        return Problem(self.path, self.line_of(loc), message)
+
+
+_SCALARS = {
+    "tag:yaml.org,2002:null": lambda text: None,
+    "tag:yaml.org,2002:bool": lambda text: text.lower() in ("true", "yes", "on"),
+    "tag:yaml.org,2002:int": lambda text: int(text.replace("_", ""), 0),
+    "tag:yaml.org,2002:float": lambda text: float(text.replace("_", "")),
+}
+
+
+def read_document(path: Path, text: str | None = None) -> Document:
+    """Parse ``path`` (or ``text``, reported as ``path``) into a :class:`Document`.
+
+    Dates and timestamps stay as the text written, so partial dates keep their precision.
+    YAML syntax errors and duplicate keys become problems, not exceptions.
+    """
+    name = str(path)
+    if text is None:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
+            doc = Document(name, None)
+            doc.problems.append(Problem(name, 1, f"cannot read the catalog: {exc.strerror}"))
+            return doc
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            doc = Document(name, None)
+            doc.problems.append(Problem(name, line, "the catalog is not UTF-8 text"))
+            return doc
+    doc = Document(name, None)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem_mark", None)
+        context = getattr(exc, "context_mark", None)
+        what = getattr(exc, "problem", None) or str(exc)
+        if context is not None and problem is not None and context.line != problem.line:
+            # An unclosed bracket or quote: point at where it opened.
+            line = context.line + 1
+            what = f"{getattr(exc, 'context', '')}: {what} at line {problem.line + 1}"
+        else:
+            mark = problem or context
+            line = mark.line + 1 if mark else 1
+        doc.problems.append(Problem(name, line, f"invalid YAML: {what}"))
+        return doc
+    if node is None:
+        doc.problems.append(Problem(name, 1, "the catalog is empty"))
+        return doc
+    doc.data = _convert(node, (), doc)
+    return doc
+
+
+def _convert(node: yaml.Node, loc: Loc, doc: Document) -> Any:
+    doc.lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, str) or key == "<<":
+                doc.problems.append(
+                    Problem(doc.path, line, "keys must be plain text (no merge keys or lists)")
+                )
+                continue
+            if key in result:
+                first = doc.lines.get(loc + (key,), line)
+                doc.problems.append(
+                    Problem(doc.path, line, f"duplicate key {key!r} (first at line {first})")
+                )
+                continue
+            doc.lines[loc + (key,)] = line
+            result[key] = _convert(value_node, loc + (key,), doc)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, item in enumerate(node.value):
+            doc.lines[loc + (index,)] = item.start_mark.line + 1
+            items.append(_convert(item, loc + (index,), doc))
+        return items
+    convert = _SCALARS.get(node.tag) if node.style is None else None
+    if convert is None:
+        return node.value
+    try:
+        return convert(node.value)
+    except ValueError:
+        return node.value

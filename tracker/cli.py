@@ -1,0 +1,286 @@
+"""The command line: thin click commands over the headless core.
+
+A bare ``tracker`` shows the overview. Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from tracker import __version__
+from tracker.errors import EXIT_USAGE, TrackerError
+
+EXIT_CODES = """\b
+Exit codes:
+  0   ok
+  1   some sources failed (the rest were refreshed)
+  2   bad invocation or invalid catalog (nothing written)
+  75  another refresh holds the lock"""
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
+                      default="table", show_default=True,
+                      help="Rich table on a terminal (plain text when piped), JSON or CSV.")
+
+
+class Failed(click.ClickException):
+    """A one-line error with a documented exit code."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass
+class Env:
+    """What the commands share: where the store and the catalog are, opened lazily."""
+
+    db: str | None
+    catalog_path: str | None
+    _catalog: object = field(default=None, repr=False)
+    _store: object = field(default=None, repr=False)
+
+    def catalog(self):
+        """The validated catalog; problems are printed one per line and exit with 2."""
+        if self._catalog is None:
+            from tracker.catalog import check_catalog, shipped_catalog_path
+
+            path = self.catalog_path or str(shipped_catalog_path())
+            catalog, problems = check_catalog(path)
+            if problems:
+                for problem in problems:
+                    click.echo(str(problem), err=True)
+                raise Failed(f"{len(problems)} problem(s) in the catalog {path}; "
+                             "nothing was written")
+            self._catalog = catalog
+        return self._catalog
+
+    def store(self):
+        """The store, upgraded and synced with the catalog (validated first)."""
+        if self._store is None:
+            from tracker.store import Store, default_db_path
+            from tracker.sync import sync
+
+            catalog = self.catalog()
+            path = self.db or str(default_db_path())
+            store = Store.open(path, create_dirs=self.db is None)
+            try:
+                sync(store, catalog)
+            except BaseException:
+                store.close()
+                raise
+            self._store = store
+            click.get_current_context().call_on_close(store.close)
+        return self._store
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except TrackerError as exc:
+            raise Failed(exc.message, exc.exit_code) from None
+        except sqlite3.OperationalError as exc:
+            raise Failed(f"the store could not be used: {exc}", 1) from None
+
+
+@click.group(cls=_Group, invoke_without_command=True, epilog=EXIT_CODES)
+@click.option("--db", envvar="TRACKER_DB", metavar="PATH",
+              help="The SQLite store (env TRACKER_DB; default: in the user data directory).")
+@click.option("--catalog", "catalog_path", envvar="TRACKER_CATALOG", metavar="PATH",
+              help="The catalog YAML (env TRACKER_CATALOG; default: the shipped one).")
+@click.version_option(__version__, prog_name="tracker")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, catalog_path: str | None) -> None:
+    """The analyst's terminal for the state of international AI coordination.
+
+    With no command, shows the overview of every table.
+
+    \b
+    Example:
+      tracker --db ./tracker.db list --category mechanisms
+    """
+    ctx.obj = Env(db, catalog_path)
+    if ctx.invoked_subcommand is None:
+        from tracker import reports
+
+        store = ctx.obj.store()
+        reports.list_rows(store.db, sys.stdout, "table")
+
+
+def _env(ctx: click.Context) -> Env:
+    return ctx.find_object(Env)
+
+
+@cli.command("list")
+@click.option("--category", "-c", metavar="ID", help="Only this category (see below).")
+@FORMAT
+@click.pass_context
+def list_cmd(ctx: click.Context, category: str | None, fmt: str) -> None:
+    """List every table with current values and as-of dates.
+
+    \b
+    Example:
+      tracker list --category obstacles
+      tracker list --format csv > current.csv
+    """
+    from tracker import reports
+
+    env = _env(ctx)
+    catalog = env.catalog()
+    if category and category not in catalog.categories:
+        raise Failed(f"--category: unknown category {category!r} "
+                     f"(allowed: {', '.join(catalog.categories)})")
+    reports.list_rows(env.store().db, sys.stdout, fmt, category)
+
+
+def _known(env: Env, indicator_id: str):
+    from tracker import queries
+
+    store = env.store()
+    if queries.indicator(store.db, indicator_id) is None:
+        raise Failed(f"unknown indicator {indicator_id!r} (see `tracker list`)")
+    return store
+
+
+@cli.command()
+@click.argument("indicator_id", metavar="ID")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="Tables, or JSON for scripts.")
+@click.pass_context
+def show(ctx: click.Context, indicator_id: str, fmt: str) -> None:
+    """Show one indicator: current values with provenance, criteria, members, events.
+
+    \b
+    Example:
+      tracker show cets-225
+    """
+    from tracker import reports
+
+    store = _known(_env(ctx), indicator_id)
+    reports.show(store.db, sys.stdout, indicator_id, fmt)
+
+
+@cli.command()
+@click.argument("indicator_id", metavar="ID")
+@click.argument("field_name", metavar="[FIELD]", required=False)
+@FORMAT
+@click.pass_context
+def history(ctx: click.Context, indicator_id: str, field_name: str | None, fmt: str) -> None:
+    """Show every dated value of an indicator (or of one field) with its source.
+
+    \b
+    Example:
+      tracker history gpai participant_count
+    """
+    from tracker import reports
+
+    env = _env(ctx)
+    store = _known(env, indicator_id)
+    if field_name:
+        catalog = env.catalog()
+        if catalog.field(indicator_id, field_name) is None:
+            ind = catalog.indicators_by_id.get(indicator_id)
+            allowed = ", ".join(catalog.categories[ind.category].fields) if ind else "none"
+            raise Failed(f"unknown field {field_name!r} for {indicator_id!r} "
+                         f"(allowed: {allowed})")
+    reports.history(store.db, sys.stdout, indicator_id, field_name, fmt)
+
+
+@cli.command("set")
+@click.argument("indicator_id", metavar="ID")
+@click.argument("field_name", metavar="FIELD")
+@click.argument("value")
+@click.option("--as-of", metavar="DATE", help="When it was true: YYYY, YYYY-MM or YYYY-MM-DD "
+              "(default: today).")
+@click.option("--source", metavar="URL", help="Where it comes from: a URL or a reference id "
+              "(default: the analyst).")
+@click.option("--confidence", type=click.Choice(["high", "medium", "low"]), default="medium",
+              show_default=True)
+@click.option("--note", help="Context for the value.")
+@click.option("--author", default=lambda: os.environ.get("USER") or "analyst",
+              show_default="$USER", help="Who made the assessment.")
+@click.pass_context
+def set_cmd(ctx: click.Context, indicator_id: str, field_name: str, value: str,
+            as_of: str | None, source: str | None, confidence: str, note: str | None,
+            author: str) -> None:
+    """Record an analyst's assessment of one field, checked against its scale.
+
+    \b
+    Example:
+      tracker set hot-lines feasibility Possible --as-of 2026-05 \\
+        --source https://example.org/readout --confidence low --note "Talks announced"
+    """
+    from tracker import assess
+    from tracker.text import one_line
+
+    env = _env(ctx)
+    catalog = env.catalog()
+    assess.normalise(catalog, indicator_id, field_name, value)
+    row = assess.record(env.store(), catalog, indicator_id, field_name, value, as_of=as_of,
+                        source=source, confidence=confidence, note=note, author=author)
+    click.echo(one_line(f"recorded {indicator_id}.{field_name} = {row['value']} "
+                        f"(as of {row['as_of']}, {row['confidence']} confidence, "
+                        f"source {row['source']})"))
+
+
+@cli.command()
+@click.argument("mechanism_id", metavar="MECHANISM")
+@click.option("--role", type=click.Choice(["signed", "ratified", "endorsed", "member",
+                                           "observer", "declined", "withdrew"]),
+              help="Only entries with this role.")
+@FORMAT
+@click.pass_context
+def members(ctx: click.Context, mechanism_id: str, role: str | None, fmt: str) -> None:
+    """Show a mechanism's dated membership ledger: who signed, ratified, joined, when.
+
+    \b
+    Example:
+      tracker members cets-225 --role signed
+    """
+    from tracker import reports
+    from tracker.catalog import MECHANISMS
+
+    env = _env(ctx)
+    catalog = env.catalog()
+    ind = catalog.indicators_by_id.get(mechanism_id)
+    if ind is None or ind.category != MECHANISMS:
+        known = [i.id for i in catalog.model.indicators if i.category == MECHANISMS]
+        raise Failed(f"unknown mechanism {mechanism_id!r} (allowed: {', '.join(known)})")
+    reports.members(env.store().db, sys.stdout, mechanism_id, fmt, role)
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.pass_context
+def validate(ctx: click.Context, path: str | None) -> None:
+    """Check a catalog against its schema; print each problem as file:line.
+
+    Writes nothing. Exits with 2 when there are problems.
+
+    \b
+    Example:
+      tracker validate data/indicators.yaml
+    """
+    env = _env(ctx)
+    if path:
+        env = Env(env.db, path)
+    catalog = env.catalog()
+    m = catalog.model
+    click.echo(f"{catalog.path}: ok ({len(m.indicators)} indicators in {len(m.categories)} "
+               f"categories, {sum(len(v) for i in m.indicators for v in i.values.values())} "
+               f"values, {len(m.memberships)} ledgers, {len(m.events)} events)")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="tracker")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

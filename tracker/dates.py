@@ -1,0 +1,56 @@
+"""Partial dates (YYYY, YYYY-MM, YYYY-MM-DD) as the catalog and the store write them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+
+_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+ALLOWED = "YYYY, YYYY-MM or YYYY-MM-DD"
+
+
+def parse_partial(text: str) -> str:
+    """Check that ``text`` is a real partial date and return it unchanged.
+
+    Raises:
+        ValueError: with a message naming the allowed forms.
+    """
+    match = _PARTIAL.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a date (allowed: {ALLOWED})")
+    year, month, day = match.groups()
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a real date (allowed: {ALLOWED})") from None
+    return text
+
+
+def start_of(text: str) -> dt.date:
+    """The first day a partial date covers."""
+    parts = [int(p) for p in text.split("-")]
+    while len(parts) < 3:
+        parts.append(1)
+    return dt.date(*parts)
+
+
+def utcnow() -> dt.datetime:
+    """The current time in UTC, or the instant in ``TRACKER_NOW`` when it is set.
+
+    ``TRACKER_NOW`` (an ISO 8601 timestamp) makes runs reproducible: tests and
+    re-runnable exports set it instead of patching the clock.
+    """
+    fixed = os.environ.get("TRACKER_NOW")
+    if fixed:
+        value = dt.datetime.fromisoformat(fixed)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def timestamp(moment: dt.datetime) -> str:
+    """An ISO 8601 UTC timestamp with seconds, the form the store keeps."""
+    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,18 @@
+"""Errors that reach the user as one line and a documented exit code."""
+
+from __future__ import annotations
+
+# Exit codes, documented in the README and in `tracker --help`.
+EXIT_OK = 0
+EXIT_SOURCES_FAILED = 1
+EXIT_USAGE = 2
+EXIT_LOCKED = 75
+
+
+class TrackerError(Exception):
+    """A user-facing error: a bad argument, an invalid catalog, an unusable store."""
+
+    def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code

@@ -1,0 +1,163 @@
+"""Reads over the store that the command line, the exports and the screens share."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlite_utils import Database
+
+
+@dataclass
+class Current:
+    """The current value of one field, with its provenance."""
+
+    value: str
+    as_of: str
+    source: str
+    confidence: str
+    origin: str
+    note: str | None = None
+    disputed_by: list[str] = field(default_factory=list)
+    """Other values recorded for the same date by other sources."""
+
+
+@dataclass
+class Row:
+    """An indicator with its current values."""
+
+    id: str
+    category: str
+    name: str
+    description: str | None
+    tier: int | None
+    table_no: int | None
+    kind: str | None
+    retired_at: str | None
+    values: dict[str, Current] = field(default_factory=dict)
+
+    @property
+    def as_of(self) -> str:
+        """The latest as-of date among the row's values."""
+        return max((c.as_of for c in self.values.values()), default="")
+
+
+def categories(db: Database) -> list[dict[str, Any]]:
+    """Categories in catalog order, each with its ordered fields and their scales."""
+    cats = [dict(r) for r in db.query("SELECT * FROM categories ORDER BY position")]
+    fields = db.query(
+        "SELECT f.*, s.kind AS scale_kind, s.levels, s.unranked, s.better, s.unit "
+        "FROM fields f JOIN scales s ON s.id = f.scale_id ORDER BY f.category_id, f.position"
+    )
+    by_cat: dict[str, list[dict[str, Any]]] = {}
+    for f in fields:
+        f["levels"] = json.loads(f["levels"] or "[]")
+        f["unranked"] = json.loads(f["unranked"] or "[]")
+        by_cat.setdefault(f["category_id"], []).append(f)
+    for cat in cats:
+        cat["fields"] = by_cat.get(cat["id"], [])
+    return cats
+
+
+def rows(db: Database, category: str | None = None, *, retired: bool = False,
+         ids: list[str] | None = None) -> list[Row]:
+    """Indicators (of one category, or all) with their current values, in catalog order."""
+    where, params = ["1 = 1"], []
+    if category:
+        where.append("i.category_id = ?")
+        params.append(category)
+    if not retired:
+        where.append("i.retired_at IS NULL")
+    if ids is not None:
+        where.append(f"i.id IN ({', '.join('?' for _ in ids)})")
+        params.extend(ids)
+    sql = (
+        "SELECT i.id, i.category_id, i.name, i.description, i.tier, i.table_no, i.kind, "
+        "i.retired_at FROM indicators i JOIN categories c ON c.id = i.category_id "
+        f"WHERE {' AND '.join(where)} ORDER BY c.position, i.position, i.id"
+    )
+    result = [Row(*r) for r in db.execute(sql, params).fetchall()]
+    by_id = {r.id: r for r in result}
+    if not by_id:
+        return result
+    marks = ", ".join("?" for _ in by_id)
+    for cv in db.query(
+        "SELECT indicator_id, field, value, as_of, source, confidence, origin, note "
+        f"FROM current_values WHERE indicator_id IN ({marks})", list(by_id)
+    ):
+        by_id[cv["indicator_id"]].values[cv["field"]] = Current(
+            cv["value"], cv["as_of"], cv["source"], cv["confidence"], cv["origin"], cv["note"]
+        )
+    for d in db.query(
+        "SELECT o.indicator_id, o.field, o.value FROM observations o JOIN current_values c "
+        "ON c.indicator_id = o.indicator_id AND c.field = o.field AND c.as_of = o.as_of "
+        f"WHERE o.value != c.value AND o.indicator_id IN ({marks}) ORDER BY o.id", list(by_id)
+    ):
+        current = by_id[d["indicator_id"]].values[d["field"]]
+        if d["value"] not in current.disputed_by:
+            current.disputed_by.append(d["value"])
+    return result
+
+
+def indicator(db: Database, indicator_id: str) -> dict[str, Any] | None:
+    """The indicator's own row (retired ones included), or None."""
+    found = list(db.query("SELECT * FROM indicators WHERE id = ?", [indicator_id]))
+    if not found:
+        return None
+    row = found[0]
+    row["aliases"] = json.loads(row["aliases"] or "[]")
+    return row
+
+
+def history(db: Database, indicator_id: str, field: str | None = None) -> list[dict[str, Any]]:
+    """Every observation of an indicator (or one field), oldest first within each field."""
+    sql = (
+        "SELECT o.* FROM observations o JOIN indicators i ON i.id = o.indicator_id "
+        "LEFT JOIN fields f ON f.category_id = i.category_id AND f.field = o.field "
+        "WHERE o.indicator_id = ?"
+    )
+    params: list[Any] = [indicator_id]
+    if field:
+        sql += " AND o.field = ?"
+        params.append(field)
+    sql += " ORDER BY f.position, o.field, o.as_of, o.recorded_at, o.id"
+    return list(db.query(sql, params))
+
+
+def ledger(db: Database, mechanism_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """A mechanism's ledger header and its entries, by date then party."""
+    head = list(db.query("SELECT * FROM ledgers WHERE mechanism_id = ?", [mechanism_id]))
+    entries = list(db.query(
+        "SELECT m.*, p.name AS party_name, p.kind AS party_kind FROM memberships m "
+        "JOIN parties p ON p.code = m.party WHERE m.mechanism_id = ? "
+        "ORDER BY m.date, m.party, m.role", [mechanism_id]))
+    return (head[0] if head else None), entries
+
+
+def current_parties(entries: list[dict[str, Any]]) -> dict[str, str]:
+    """Each party's latest role in a ledger (a withdrawal or refusal counts as latest)."""
+    latest: dict[str, str] = {}
+    for e in sorted(entries, key=lambda e: (e["date"], e["id"])):
+        latest[e["party"]] = e["role"]
+    return latest
+
+
+IN_ROLES = ("signed", "ratified", "endorsed", "member")
+"""Roles that make a party a participant."""
+
+
+def groups(db: Database) -> dict[str, dict[str, Any]]:
+    """Groups with their member codes."""
+    out = {g["id"]: {**g, "members": []} for g in db.query("SELECT * FROM groups ORDER BY id")}
+    for m in db.query("SELECT group_id, party FROM group_members ORDER BY party"):
+        out[m["group_id"]]["members"].append(m["party"])
+    return out
+
+
+def events_for(db: Database, indicator_id: str) -> list[dict[str, Any]]:
+    """Events linked to an indicator, by date."""
+    return list(db.query(
+        "SELECT e.* FROM events e JOIN event_links l ON l.event_id = e.id "
+        "WHERE l.indicator_id = ? AND e.retired_at IS NULL ORDER BY e.date, e.id",
+        [indicator_id]))

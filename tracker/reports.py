@@ -1,0 +1,180 @@
+"""What the listing commands print: tables, JSON and CSV built from the store's reads."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any, TextIO
+
+from sqlite_utils import Database
+
+from tracker import queries, render
+from tracker.queries import IN_ROLES
+
+MAJOR_PARTIES = ("USA", "CHN")
+
+
+def _cell(current: queries.Current | None) -> str:
+    if current is None:
+        return ""
+    text = current.value
+    if current.disputed_by:
+        text += f" (also reported: {'; '.join(current.disputed_by)})"
+    return text
+
+
+def _label_row(row: queries.Row) -> str:
+    if row.tier:
+        return f"{row.name} (tier {row.tier})"
+    if row.table_no:
+        return f"{row.name} (table {row.table_no})"
+    return row.name
+
+
+def list_rows(db: Database, out: TextIO, fmt: str, category: str | None = None) -> int:
+    """Print every category's table (or one) with current values and as-of dates."""
+    cats = [c for c in queries.categories(db) if category in (None, c["id"])]
+    all_rows = queries.rows(db, category)
+    if fmt == "json":
+        render.as_json(out, {"categories": [
+            {"id": c["id"], "title": c["title"],
+             "fields": [f["field"] for f in c["fields"]],
+             "rows": [{"id": r.id, "name": r.name, "tier": r.tier, "table": r.table_no,
+                       "values": {k: asdict(v) for k, v in r.values.items()}}
+                      for r in all_rows if r.category == c["id"]]}
+            for c in cats]})
+        return len(all_rows)
+    if fmt == "csv":
+        render.as_csv(out, ["category", "id", "name", "field", "value", "as_of", "confidence",
+                            "origin", "source", "note"],
+                      [[r.category, r.id, r.name, f, v.value, v.as_of, v.confidence, v.origin,
+                        v.source, v.note] for r in all_rows for f, v in r.values.items()])
+        return len(all_rows)
+    for c in cats:
+        members = [r for r in all_rows if r.category == c["id"]]
+        if not members:
+            continue
+        fields = c["fields"]
+        columns = ["ID", "Name", *[f["label"] for f in fields], "As of"]
+        body = [[r.id, _label_row(r), *[_cell(r.values.get(f["field"])) for f in fields],
+                 r.as_of] for r in members]
+        render.table(out, c["title"], columns, body)
+    return len(all_rows)
+
+
+def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
+    """Print one indicator: every field's current value with provenance, and its ledger."""
+    ind = queries.indicator(db, indicator_id)
+    assert ind is not None
+    [row] = queries.rows(db, ids=[indicator_id], retired=True)
+    cats = {c["id"]: c for c in queries.categories(db)}
+    fields = cats[ind["category_id"]]["fields"]
+    events = queries.events_for(db, indicator_id)
+    head, entries = queries.ledger(db, indicator_id)
+    if fmt == "json":
+        render.as_json(out, {
+            "id": ind["id"], "name": ind["name"], "category": ind["category_id"],
+            "description": ind["description"], "aliases": ind["aliases"], "kind": ind["kind"],
+            "tier": ind["tier"], "table": ind["table_no"], "retired_at": ind["retired_at"],
+            "criteria": _criteria(ind), "values": {k: asdict(v) for k, v in row.values.items()},
+            "members": _summary(db, head, entries) if head or entries else None,
+            "events": [{"date": e["date"], "title": e["title"], "source": e["source"]}
+                       for e in events],
+        })
+        return
+    title = f"{ind['name']} ({ind['id']}) in {cats[ind['category_id']]['title']}"
+    render.line(out, title + (f" [retired {ind['retired_at']}]" if ind["retired_at"] else ""))
+    for text in filter(None, [ind["description"],
+                              ind["aliases"] and "Also known as: " + "; ".join(ind["aliases"])]):
+        render.line(out, text)
+    out.write("\n")
+    body = []
+    for f in fields:
+        cur = row.values.get(f["field"])
+        if cur:
+            body.append([f["label"], _cell(cur), cur.as_of, cur.confidence, cur.source,
+                         cur.note or ""])
+    render.table(out, "Current values", ["Field", "Value", "As of", "Confidence", "Source",
+                                         "Note"], body)
+    crit = _criteria(ind)
+    if crit:
+        render.table(out, "Collaboration criteria", ["UN", "Purpose", "Binding", "Confidence",
+                                                     "Source", "Note"],
+                     [[crit["un"], crit["purpose"], crit["binding"], crit["confidence"],
+                       crit["source"], crit["note"] or ""]])
+    if head or entries:
+        s = _summary(db, head, entries)
+        render.line(out, _summary_line(s))
+        out.write("\n")
+    if events:
+        render.table(out, "Events", ["Date", "Title", "Source"],
+                     [[e["date"], e["title"], e["source"]] for e in events])
+
+
+def _criteria(ind: dict[str, Any]) -> dict[str, Any] | None:
+    if not ind["criteria_un"]:
+        return None
+    return {k: ind[f"criteria_{k}"] for k in ("un", "purpose", "binding", "source",
+                                                 "confidence", "note")}
+
+
+def _summary(db: Database, head: dict[str, Any] | None,
+             entries: list[dict[str, Any]]) -> dict[str, Any]:
+    latest = queries.current_parties(entries)
+    participants = sorted(p for p, role in latest.items() if role in IN_ROLES)
+    coverage = {}
+    for gid, group in queries.groups(db).items():
+        inside = [p for p in group["members"] if p in participants]
+        coverage[gid] = {"in": len(inside), "of": len(group["members"])}
+    return {
+        "complete": bool(head and head["complete"]), "note": head and head["note"],
+        "participants": len(participants), "entries": len(entries),
+        "includes": {p: latest.get(p, "absent") for p in MAJOR_PARTIES},
+        "groups": coverage,
+    }
+
+
+def _summary_line(s: dict[str, Any]) -> str:
+    ledger = "complete ledger" if s["complete"] else "incomplete ledger"
+    majors = ", ".join(f"{p}: {role}" for p, role in s["includes"].items())
+    groups = ", ".join(f"{g} {c['in']}/{c['of']}" for g, c in s["groups"].items())
+    text = f"{s['participants']} participants in the {ledger} ({majors})"
+    if groups:
+        text += f"; groups: {groups}"
+    if s["note"]:
+        text += f". {s['note']}"
+    return text
+
+
+def history(db: Database, out: TextIO, indicator_id: str, field: str | None, fmt: str) -> int:
+    """Print every observation of an indicator (or one field) with its provenance."""
+    obs = queries.history(db, indicator_id, field)
+    columns = ["field", "as_of", "value", "origin", "confidence", "source", "note", "author",
+               "recorded_at"]
+    if fmt == "json":
+        render.as_json(out, [{k: o[k] for k in ["id", *columns, "run_id"]} for o in obs])
+    elif fmt == "csv":
+        render.as_csv(out, columns, [[o[k] for k in columns] for o in obs])
+    else:
+        render.table(out, f"History of {indicator_id}" + (f".{field}" if field else ""),
+                     ["Field", "As of", "Value", "Origin", "Confidence", "Source", "Note"],
+                     [[o["field"], o["as_of"], o["value"], o["origin"], o["confidence"],
+                       o["source"], o["note"] or ""] for o in obs])
+    return len(obs)
+
+
+def members(db: Database, out: TextIO, mechanism_id: str, fmt: str, role: str | None) -> int:
+    """Print a mechanism's dated membership ledger and what follows from it."""
+    head, entries = queries.ledger(db, mechanism_id)
+    shown = [e for e in entries if role in (None, e["role"])]
+    columns = ["party", "party_name", "role", "date", "confidence", "source", "note"]
+    if fmt == "json":
+        render.as_json(out, {"mechanism": mechanism_id, **_summary(db, head, entries),
+                             "entries": [{k: e[k] for k in columns} for e in shown]})
+    elif fmt == "csv":
+        render.as_csv(out, columns, [[e[k] for k in columns] for e in shown])
+    else:
+        render.table(out, f"Members of {mechanism_id}",
+                     ["Party", "Name", "Role", "Date", "Confidence", "Source", "Note"],
+                     [[e[k] or "" for k in columns] for e in shown],
+                     caption=_summary_line(_summary(db, head, entries)))
+    return len(shown)
