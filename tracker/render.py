@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from rich.console import Console
+from rich.padding import Padding
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -36,20 +38,36 @@ def is_terminal(out: TextIO) -> bool:
 
 
 def table(out: TextIO, title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]],
-          *, caption: str | None = None, styles: Sequence[str | None] | None = None) -> None:
-    """Print one table: Rich on a terminal, plain aligned columns otherwise."""
-    cells = [[one_line(c) for c in row] for row in rows]
+          *, caption: str | None = None, styles: Sequence[str | None] | None = None,
+          keep: Sequence[int] = (0,), wrap: Sequence[int] | None = None) -> None:
+    """Print one table: Rich on a terminal, plain aligned columns otherwise.
+
+    Cells are text (cleaned here) or Rich ``Text`` built from cleaned text.
+
+    Args:
+        keep: columns never wrapped on a terminal (ids a user types back).
+        wrap: on a terminal, the only columns that wrap, sharing the width left by the
+            others (long text); the rest keep their content's width.
+    """
     if is_terminal(out):
+        cells: list[list[Any]] = [
+            [c if isinstance(c, Text) else Text(one_line(c)) for c in row] for row in rows]
         con = console(out)
         t = Table(title=Text(clean(title)) if title else None, title_justify="left",
                   caption=Text(clean(caption)) if caption else None, caption_justify="left",
                   header_style="bold", expand=False)
+        widths = _widths(con.width, columns, cells, wrap) if wrap is not None else None
+        if widths is not None and sum(widths) + 3 * len(columns) + 1 > con.width:
+            _records(con, title, columns, cells, caption)
+            return
         for i, col in enumerate(columns):
-            t.add_column(Text(col), style=(styles[i] if styles else None), overflow="fold")
+            t.add_column(Text(col), style=(styles[i] if styles else None), overflow="fold",
+                         no_wrap=i in keep, width=widths[i] if widths else None)
         for row in cells:
-            t.add_row(*(Text(c) for c in row))
+            t.add_row(*row)
         con.print(t)
         return
+    cells = [[one_line(c.plain if isinstance(c, Text) else c) for c in row] for row in rows]
     if title:
         out.write(f"{one_line(title)}\n")
     widths = [len(c) for c in columns]
@@ -60,6 +78,67 @@ def table(out: TextIO, title: str | None, columns: Sequence[str], rows: Sequence
     if caption:
         out.write(f"{one_line(caption)}\n")
     out.write("\n")
+
+
+SHORT_CAP = 16
+"""The widest a short-valued column gets before its values wrap."""
+MIN_TEXT = 14
+"""The narrowest a text column gets; below that a table prints as records instead."""
+
+
+def _records(con: Console, title: str | None, columns: Sequence[str],
+             cells: list[list[Text]], caption: str | None) -> None:
+    """A table too wide for the terminal, as one block per row: first cell, then fields."""
+    if title:
+        con.print(Text(one_line(title), style="bold underline"))
+    for row in cells:
+        name, _, ident = row[0].plain.partition("\n")
+        con.print(Text.assemble((name, "bold"), "  ", (ident, "dim")))
+        for label, cell in zip(columns[1:], row[1:]):
+            if cell.plain:
+                con.print(Padding(Text.assemble((label + ": ", "dim"), cell), (0, 0, 0, 2)))
+    if caption:
+        con.print(Text(one_line(caption)))
+    con.print()
+
+
+def _widths(total: int, columns: Sequence[str], cells: list[list[Text]],
+            wrap: Sequence[int]) -> list[int]:
+    """Column widths that fit ``total``: short columns first, long text shares the rest."""
+    content = [max([len(columns[i])] + [max((len(x) for x in c[i].plain.split("\n")), default=0)
+                                        for c in cells]) for i in range(len(columns))]
+    widths = [min(w, SHORT_CAP) for w in content]
+    free = total - (3 * len(columns) + 1) - sum(w for i, w in enumerate(widths) if i not in wrap)
+    if wrap:
+        share = max(MIN_TEXT, free // len(wrap))
+        for i in wrap:
+            widths[i] = min(content[i], share)
+        spare = free - sum(widths[i] for i in wrap)
+        for i in wrap:  # give what short texts leave to the longest ones
+            if spare <= 0:
+                break
+            extra = min(spare, content[i] - widths[i])
+            widths[i] += extra
+            spare -= extra
+    return widths
+
+
+def labelled(name: str, ident: str) -> Text:
+    """A name with its id below it, dimmed: one narrow column instead of two."""
+    text = Text(one_line(name))
+    text.append("\n" + one_line(ident), style="dim")
+    return text
+
+
+def link(url: str, label: str | None = None, width: int = 30) -> Text:
+    """A source as a short label that links to its URL in terminals that support links."""
+    url = one_line(url)
+    if label is None:
+        label = url.split("://", 1)[-1]
+        if len(label) > width:
+            label = label[: width - 1] + "…"
+    style = Style(link=url) if url.startswith(("http://", "https://")) else Style()
+    return Text(one_line(label), style=style)
 
 
 def line(out: TextIO, text: str) -> None:

@@ -22,6 +22,14 @@ def _cell(current: queries.Current | None) -> str:
     return text
 
 
+def _sources(db: Database, out: TextIO):
+    """How a source URL is shown: a short linked label on a terminal, the URL otherwise."""
+    if not render.is_terminal(out):
+        return lambda url: url or ""
+    names = {r[0]: r[1] for r in db.execute('SELECT url, id FROM "references"')}
+    return lambda url: render.link(url, names.get(url)) if url else ""
+
+
 def _label_row(row: queries.Row) -> str:
     if row.tier:
         return f"{row.name} (tier {row.tier})"
@@ -54,10 +62,20 @@ def list_rows(db: Database, out: TextIO, fmt: str, category: str | None = None) 
         if not members:
             continue
         fields = c["fields"]
-        columns = ["ID", "Name", *[f["label"] for f in fields], "As of"]
-        body = [[r.id, _label_row(r), *[_cell(r.values.get(f["field"])) for f in fields],
-                 r.as_of] for r in members]
-        render.table(out, c["title"], columns, body)
+        if render.is_terminal(out):
+            # Columns no row fills are left out; long text wraps, short values do not.
+            fields = [f for f in fields if any(f["field"] in r.values for r in members)]
+            values = [[_cell(r.values.get(f["field"])) for f in fields] for r in members]
+            columns = ["Name / ID", *[f["label"] for f in fields], "As of"]
+            body = [[render.labelled(_label_row(r), r.id), *v, r.as_of]
+                    for r, v in zip(members, values)]
+            wrap = [0] + [i + 1 for i, f in enumerate(fields) if f["scale_kind"] == "text"]
+            render.table(out, c["title"], columns, body, keep=(), wrap=wrap)
+        else:
+            values = [[_cell(r.values.get(f["field"])) for f in fields] for r in members]
+            columns = ["ID", "Name", *[f["label"] for f in fields], "As of"]
+            body = [[r.id, _label_row(r), *v, r.as_of] for r, v in zip(members, values)]
+            render.table(out, c["title"], columns, body)
     return len(all_rows)
 
 
@@ -88,26 +106,27 @@ def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
         render.line(out, text)
     out.write("\n")
     body = []
+    src = _sources(db, out)
     for f in fields:
         cur = row.values.get(f["field"])
         if cur:
-            body.append([f["label"], _cell(cur), cur.as_of, cur.confidence, cur.source,
+            body.append([f["label"], _cell(cur), cur.as_of, cur.confidence, src(cur.source),
                          cur.note or ""])
     render.table(out, "Current values", ["Field", "Value", "As of", "Confidence", "Source",
-                                         "Note"], body)
+                                         "Note"], body, wrap=(1, 4, 5))
     crit = _criteria(ind)
     if crit:
         render.table(out, "Collaboration criteria", ["UN", "Purpose", "Binding", "Confidence",
                                                      "Source", "Note"],
                      [[crit["un"], crit["purpose"], crit["binding"], crit["confidence"],
-                       crit["source"], crit["note"] or ""]])
+                       src(crit["source"]), crit["note"] or ""]], wrap=(4, 5))
     if head or entries:
         s = _summary(db, head, entries)
         render.line(out, _summary_line(s))
         out.write("\n")
     if events:
         render.table(out, "Events", ["Date", "Title", "Source"],
-                     [[e["date"], e["title"], e["source"]] for e in events])
+                     [[e["date"], e["title"], src(e["source"])] for e in events], wrap=(1, 2))
 
 
 def _criteria(ind: dict[str, Any]) -> dict[str, Any] | None:
@@ -155,10 +174,11 @@ def history(db: Database, out: TextIO, indicator_id: str, field: str | None, fmt
     elif fmt == "csv":
         render.as_csv(out, columns, [[o[k] for k in columns] for o in obs])
     else:
+        src = _sources(db, out)
         render.table(out, f"History of {indicator_id}" + (f".{field}" if field else ""),
-                     ["Field", "As of", "Value", "Origin", "Confidence", "Source", "Note"],
-                     [[o["field"], o["as_of"], o["value"], o["origin"], o["confidence"],
-                       o["source"], o["note"] or ""] for o in obs])
+                     ["As of", "Field", "Value", "Origin", "Confidence", "Source", "Note"],
+                     [[o["as_of"], o["field"], o["value"], o["origin"], o["confidence"],
+                       src(o["source"]), o["note"] or ""] for o in obs], wrap=(2, 5, 6))
     return len(obs)
 
 
@@ -175,6 +195,7 @@ def members(db: Database, out: TextIO, mechanism_id: str, fmt: str, role: str | 
     else:
         render.table(out, f"Members of {mechanism_id}",
                      ["Party", "Name", "Role", "Date", "Confidence", "Source", "Note"],
-                     [[e[k] or "" for k in columns] for e in shown],
-                     caption=_summary_line(_summary(db, head, entries)))
+                     [[*(e[k] or "" for k in columns[:5]), _sources(db, out)(e["source"]),
+                       e["note"] or ""] for e in shown],
+                     caption=_summary_line(_summary(db, head, entries)), wrap=(1, 5, 6))
     return len(shown)
