@@ -284,3 +284,7 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# Commands in their own modules register themselves on `cli`.
+from tracker import cli_snapshots  # noqa: E402,F401

@@ -122,6 +122,9 @@ def _indicators(db, catalog: Catalog, now: str) -> tuple[int, int]:
             "criteria_binding": crit and crit.binding,
             "criteria_source": crit and catalog.source_url(crit.source),
             "criteria_confidence": crit and crit.confidence, "criteria_note": crit and crit.note,
+            "entry_into_force": ind.entry_into_force and json.dumps(
+                {**ind.entry_into_force.model_dump(),
+                 "source": catalog.source_url(ind.entry_into_force.source)}),
             "retired_at": None,
         }
         if ind.id not in known:

@@ -57,11 +57,19 @@ def check(model: CatalogModel, doc: Document) -> list[Problem]:
         if ind.category == MECHANISMS and ind.criteria is None:
             bad(here, f"mechanism {ind.id!r} has no 'criteria' (un, purpose, binding)")
         if ind.category != MECHANISMS:
-            for key in ("criteria", "kind"):
+            for key in ("criteria", "kind", "entry_into_force"):
                 if getattr(ind, key) is not None:
                     bad(here + (key,), f"{key!r} is only for the {MECHANISMS!r} category")
         if ind.criteria is not None:
             sources.check(here + ("criteria", "source"), ind.criteria.source)
+        eif = ind.entry_into_force
+        if eif is not None:
+            sources.check(here + ("entry_into_force", "source"), eif.source)
+            if eif.group is not None and eif.group not in model.groups:
+                bad(here + ("entry_into_force", "group"),
+                    f"unknown group {eif.group!r} (declared: {_list(model.groups)})")
+            if (eif.group is None) != (eif.group_minimum is None):
+                bad(here + ("entry_into_force",), "'group' and 'group_minimum' go together")
         for field_name, values in ind.values.items():
             field = category.fields.get(field_name)
             if field is None:

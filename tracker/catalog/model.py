@@ -131,6 +131,15 @@ class Criteria(Provenance):
     binding: Literal["binding", "voluntary"]
 
 
+class EntryIntoForce(Provenance):
+    """When a treaty enters into force: enough ratifications, some from one group."""
+
+    ratifications: Annotated[int, Field(ge=1)]
+    group: StrictStr | None = None
+    """A group id from ``groups`` whose members' ratifications are counted separately."""
+    group_minimum: Annotated[int, Field(ge=1)] | None = None
+
+
 class Indicator(_Strict):
     """One tracked row, with dated values per field."""
 
@@ -143,6 +152,7 @@ class Indicator(_Strict):
     table: Literal[1, 2] | None = None
     kind: MechanismKind | None = None
     criteria: Criteria | None = None
+    entry_into_force: EntryIntoForce | None = None
     values: dict[str, list[Value]] = {}
 
 

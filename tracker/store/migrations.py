@@ -135,7 +135,13 @@ def _v2_runs_and_sources(db: sqlite_utils.Database) -> None:
     db["observations"].create_index(["run_id"])
 
 
-MIGRATIONS: list[Migration] = [_v1_content, _v2_runs_and_sources]
+def _v3_entry_into_force(db: sqlite_utils.Database) -> None:
+    """A treaty's entry-into-force rule, so its progress is computed from the ledger."""
+    db["indicators"].add_column("entry_into_force", str)
+    db["fields"].create_index(["scale_id"])
+
+
+MIGRATIONS: list[Migration] = [_v1_content, _v2_runs_and_sources, _v3_entry_into_force]
 """Migration ``i`` brings a store from version ``i`` to ``i + 1``."""
 
 LATEST = len(MIGRATIONS)

@@ -1,0 +1,121 @@
+"""The `trends` and `export` commands: what changed, and snapshots for briefings."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.text import Text
+
+from tracker import render
+from tracker.cli import Env, Failed, cli
+
+TREND_STYLES = {"better": "green", "worse": "red", "neutral": "yellow", "changed": "cyan"}
+
+
+def _trend(direction: str, flip: bool = False) -> Text:
+    from tracker.trends import ARROWS
+
+    label = f"{ARROWS[direction]} {direction}" + (" (flip)" if flip else "")
+    return Text(label, style=TREND_STYLES.get(direction, ""))
+
+
+@cli.command()
+@click.option("--since", "-s", default="1y", show_default=True, metavar="WINDOW",
+              help="A date (YYYY, YYYY-MM, YYYY-MM-DD), 7d, 30d, 90d, 1y, 3y, ... or all.")
+@click.option("--due", is_flag=True, help="Also list the values due for review.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="Tables, or JSON for scripts.")
+@click.pass_context
+def trends(ctx: click.Context, since: str, due: bool, fmt: str) -> None:
+    """Show what changed in a window, newest first, with its direction.
+
+    Directions come from each field's scale (better, worse, neutral; free text only
+    "changed"); a flip is a field that moved both ways in the window. Headline figures
+    are compared with their value at the window's start.
+
+    \b
+    Example:
+      tracker trends --since 3y
+      tracker trends --since 2025-06 --format json
+    """
+    from tracker import headline
+    from tracker import trends as engine
+    from tracker.reports import _sources
+
+    store = ctx.find_object(Env).store()
+    today = store.clock().date()
+    start = engine.window_start(since, today)
+    changes = engine.changes(store.db, start)
+    figures = headline.figures(store.db, start)
+    stale = engine.review_due(store.db, today)
+    if fmt == "json":
+        render.as_json(sys.stdout, {
+            "window_start": start, "headline": [f.as_dict() for f in figures],
+            "changes": [c.as_dict() for c in changes],
+            "review_due": [d.__dict__ for d in stale]})
+        return
+    out = sys.stdout
+    render.table(out, f"Headline figures (now, and on {start or 'the first record'})",
+                 ["Figure", "Now", "Then", "Trend"],
+                 [[f.label, f.text, "" if f.before is None else str(f.before),
+                   _trend(f.direction)] for f in figures], keep=(), wrap=(0, 1))
+    src = _sources(store.db, out)
+    render.table(out, f"{len(changes)} changes since {start or 'the first record'}",
+                 ["As of", "Indicator", "Field", "From", "To", "Trend", "Source"],
+                 [[c.as_of, c.name, c.label, c.old, c.new, _trend(c.direction, c.flip),
+                   src(c.source)] for c in changes], wrap=(1, 3, 4, 6))
+    flips = sorted({(c.indicator_id, c.field) for c in changes if c.flip})
+    if flips:
+        render.line(out, "Flips (moved both ways in the window): "
+                    + ", ".join(f"{i}.{f}" for i, f in flips))
+    if due:
+        render.table(out, f"{len(stale)} values due for review",
+                     ["Indicator", "Field", "Value", "As of", "Freshness"],
+                     [[d.name, d.label, d.value, d.as_of, d.freshness] for d in stale],
+                     wrap=(0, 2))
+    else:
+        render.line(out, f"{len(stale)} values are due for review (older than their field's "
+                    "freshness); add --due to list them.")
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["md", "json", "csv"]), default="md",
+              show_default=True)
+@click.option("--since", "-s", metavar="WINDOW",
+              help="List the changes in this window instead of those since the last "
+                   "snapshot (a date, 30d, 1y, ..., all).")
+@click.option("-o", "--output", metavar="FILE|DIR",
+              help="A file, or a folder (existing, or ending in /) that gets a dated file "
+                   "and latest.md and records the snapshot. Default: standard output.")
+@click.pass_context
+def export_cmd(ctx: click.Context, fmt: str, since: str | None, output: str | None) -> None:
+    """Write a snapshot: what changed, headline figures, every table, sources.
+
+    The same store and options give byte-identical output. Exporting to a folder records
+    the snapshot, so the next export says what changed since.
+
+    \b
+    Example:
+      tracker export -o briefings/
+      tracker export --format json --since 90d -o state.json
+    """
+    from tracker import export
+
+    store = ctx.find_object(Env).store()
+    snapshot = export.build(store, fmt, since)
+    if output is None:
+        if fmt == "csv":
+            from tracker.export.records import observations_csv
+
+            sys.stdout.write(observations_csv(store.db))
+        else:
+            sys.stdout.write(snapshot.text or "")
+        return
+    written = export.write(store, snapshot, output)
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
+    click.echo(f"snapshot {snapshot.id} (data as of {snapshot.as_of})", err=True)
+
+
+__all__ = ["Failed", "export_cmd", "trends"]

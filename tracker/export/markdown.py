@@ -1,0 +1,160 @@
+"""The Markdown snapshot: deterministic, GitHub-friendly, every cell escaped and sourced."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlite_utils import Database
+
+from tracker import queries, trends
+from tracker.export.state import Diff, Previous
+from tracker.headline import Figure
+from tracker.text import one_line
+
+ROLE_GLYPHS = {"ratified": "R", "signed": "S", "endorsed": "E", "member": "M",
+               "observer": "o", "declined": "✗", "withdrew": "W"}
+_ESCAPE = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def cell(value: Any) -> str:
+    """Text made safe for a table cell: one line, Markdown and HTML syntax escaped."""
+    text = one_line(value).replace("&", "&amp;")
+    return _ESCAPE.sub(r"\\\1", text)
+
+
+class Footnotes:
+    """Numbered source footnotes, in order of first use."""
+
+    def __init__(self) -> None:
+        self.urls: dict[str, int] = {}
+
+    def ref(self, url: str | None) -> str:
+        """``[^n]`` for ``url`` (numbering it on first use), or nothing."""
+        if not url:
+            return ""
+        if url not in self.urls:
+            self.urls[url] = len(self.urls) + 1
+        return f"[^{self.urls[url]}]"
+
+    def lines(self) -> list[str]:
+        """The footnote definitions."""
+        return [f"[^{n}]: <{_url(u)}>" for u, n in self.urls.items()]
+
+
+def _url(url: str) -> str:
+    return one_line(url).replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+
+
+def _table(columns: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(columns) + " |", "|" + "|".join(" --- " for _ in columns) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return out + [""]
+
+
+def _change_rows(changes: list[trends.Change], notes: Footnotes) -> list[list[str]]:
+    return [[c.as_of, cell(c.name), cell(c.label), cell(c.old), cell(c.new),
+             trends.ARROWS[c.direction] + " " + c.direction + (" (flip)" if c.flip else ""),
+             notes.ref(c.source)] for c in changes]
+
+
+CHANGE_COLUMNS = ["As of", "Indicator", "Field", "From", "To", "Trend", "Source"]
+
+
+def build(db: Database, *, snap_id: str, as_of: str, since: str, since_text: str,
+          figures: list[Figure], window: list[trends.Change], previous: Previous | None,
+          diff: Diff | None, explicit_since: bool) -> str:
+    """The whole snapshot as Markdown text."""
+    notes = Footnotes()
+    rows = queries.rows(db)
+    cats = queries.categories(db)
+    out = [f"# International AI coordination: snapshot of {as_of}", "",
+           f"Snapshot `{snap_id}` · data as of {as_of} · {len(rows)} indicators in "
+           f"{len([c for c in cats if any(r.category == c['id'] for r in rows)])} tables · "
+           f"trends since {since_text}", ""]
+    out += ["## What changed", ""]
+    if explicit_since or previous is None:
+        if previous is None and not explicit_since:
+            out += ["No earlier snapshot is recorded; these are the changes since "
+                    f"{since_text}.", ""]
+        out += _table(CHANGE_COLUMNS, _change_rows(window, notes)) if window else \
+            [f"No changes dated since {since_text}.", ""]
+    elif diff is None or diff.empty:
+        out += [f"Nothing changed since snapshot `{previous.id}` (data as of "
+                f"{previous.as_of}).", ""]
+    else:
+        out += [f"Since snapshot `{previous.id}` (data as of {previous.as_of}):", ""]
+        if diff.values:
+            out += _table(CHANGE_COLUMNS, _change_rows(diff.values, notes))
+        for title, items in (("New indicators", diff.added), ("Retired indicators",
+                                                              diff.retired)):
+            if items:
+                out += [f"{title}: " + ", ".join(f"`{cell(i)}`" for i in items), ""]
+        if diff.joined:
+            out += _table(["Mechanism", "Party", "Role", "Date"],
+                          [[cell(m), cell(p), cell(r), cell(d)] for m, p, r, d in diff.joined])
+    out += ["## Headline figures", ""]
+    out += _table(["Figure", "Now", f"On {since}", "Trend"],
+                  [[cell(f.label), cell(f.text), "" if f.before is None else str(f.before),
+                    trends.ARROWS[f.direction] + " " + f.direction] for f in figures])
+    last_move = {}
+    for c in sorted(window, key=lambda c: trends.pad(c.as_of)):
+        last_move[(c.indicator_id, c.field)] = c.direction
+    for c in cats:
+        members = [r for r in rows if r.category == c["id"]]
+        if not members:
+            continue
+        fields = [f for f in c["fields"] if any(f["field"] in r.values for r in members)]
+        out += [f"## {cell(c['title'])}", ""]
+        body = []
+        for r in members:
+            cells = [cell(r.name)]
+            for f in fields:
+                cur = r.values.get(f["field"])
+                if cur is None:
+                    cells.append("")
+                    continue
+                arrow = last_move.get((r.id, f["field"]))
+                text = cell(cur.value) + (f" {trends.ARROWS[arrow]}" if arrow else "")
+                if cur.disputed_by:
+                    text += " (also reported: " + "; ".join(cell(d) for d in cur.disputed_by) + ")"
+                cells.append(text + notes.ref(cur.source))
+            cells.append(r.as_of)
+            body.append(cells)
+        out += _table(["Name", *[cell(f["label"]) for f in fields], "As of"], body)
+    out += _participation(db)
+    out += _events(db, as_of, notes)
+    out += ["## Sources", "", *notes.lines(), ""]
+    out += ["Trend arrows: ▲ better, ▼ worse, • neutral, ~ changed (text), over the window. "
+            "Roles: " + ", ".join(f"{g} {r}" for r, g in ROLE_GLYPHS.items()) + ".", ""]
+    return "\n".join(out)
+
+
+def _participation(db: Database) -> list[str]:
+    groups = queries.groups(db)
+    parties = groups["MAJOR"]["members"] if "MAJOR" in groups else ["USA", "CHN"]
+    names = dict(db.execute("SELECT code, name FROM parties").fetchall())
+    body = []
+    for r in queries.rows(db, "mechanisms"):
+        _, entries = queries.ledger(db, r.id)
+        if not entries:
+            continue
+        latest = queries.current_parties(entries)
+        body.append([cell(r.name), *[ROLE_GLYPHS.get(latest.get(p, ""), "") for p in parties]])
+    if not body:
+        return []
+    return ["## Participation", "",
+            "Mechanisms against the major parties, from the recorded ledgers (latest role).", "",
+            *_table(["Mechanism", *[cell(names.get(p, p)) for p in parties]], body)]
+
+
+def _events(db: Database, as_of: str, notes: Footnotes) -> list[str]:
+    after = trends.pad(as_of) if as_of else ""
+    coming = [e for e in db.query("SELECT * FROM events WHERE retired_at IS NULL "
+                                  "ORDER BY date, id") if trends.pad(e["date"]) > after]
+    if not coming:
+        return []
+    return [f"## Coming events (after {as_of})", "",
+            *_table(["Date", "Event", "Kind", "Source"],
+                    [[cell(e["date"]), cell(e["title"]), cell(e["kind"]),
+                      notes.ref(e["source"])] for e in coming])]

@@ -1,0 +1,215 @@
+"""What changed, for better or worse: changes over a window, flips, staleness.
+
+A field's value at a date is its latest observation by ``as_of`` (then by when it was
+recorded); a change is a step from one such value to a different one. Directions come from
+the field's scale: ranked levels and numbers move *better* or *worse* (honouring scales
+where lower is better), unranked levels and ``better: none`` scales move *neutral*, and free
+text only *changed*.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import asdict, dataclass
+from itertools import groupby
+
+from sqlite_utils import Database
+
+from tracker.dates import parse_partial
+from tracker.errors import TrackerError
+
+BETTER, WORSE, NEUTRAL, CHANGED = "better", "worse", "neutral", "changed"
+ARROWS = {BETTER: "▲", WORSE: "▼", NEUTRAL: "•", CHANGED: "~"}
+"""One glyph per direction, for tables and exports."""
+
+_SPAN = re.compile(r"^(\d+)([dwmy])$")
+WINDOW_HELP = "a date (YYYY, YYYY-MM, YYYY-MM-DD), Nd, Nw, Nm or Ny (e.g. 30d, 1y), or all"
+
+
+def window_start(since: str, today: dt.date) -> str | None:
+    """The first day of a window as YYYY-MM-DD, or None for ``all``.
+
+    Raises:
+        TrackerError: ``since`` is neither a span, a date nor ``all``.
+    """
+    since = since.strip().lower()
+    if since == "all":
+        return None
+    match = _SPAN.match(since)
+    if match:
+        n, unit = int(match.group(1)), match.group(2)
+        if unit == "d":
+            start = today - dt.timedelta(days=n)
+        elif unit == "w":
+            start = today - dt.timedelta(weeks=n)
+        else:
+            months = n * (12 if unit == "y" else 1)
+            year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+            start = dt.date(year, month + 1, min(today.day, 28))
+        return start.isoformat()
+    try:
+        return pad(parse_partial(since))
+    except ValueError:
+        raise TrackerError(f"--since: {since!r} is not a window (allowed: {WINDOW_HELP})") \
+            from None
+
+
+def pad(date: str) -> str:
+    """A partial date as its first day, YYYY-MM-DD, so dates of any precision compare."""
+    return (date + "-01-01")[:10] if len(date) == 4 else (date + "-01")[:10]
+
+
+def span_to_days(span: str) -> int:
+    """``180d`` -> 180, ``6m`` -> 180, ``1y`` -> 365, ``2w`` -> 14."""
+    n, unit = int(span[:-1]), span[-1]
+    return n * {"d": 1, "w": 7, "m": 30, "y": 365}[unit]
+
+
+@dataclass(frozen=True)
+class Scale:
+    """What a direction needs to know about a field's scale."""
+
+    kind: str
+    levels: tuple[str, ...]
+    better: str
+
+
+def direction(scale: Scale, old: str, new: str) -> str:
+    """Whether going from ``old`` to ``new`` is better, worse, neutral or just changed."""
+    if scale.kind == "text":
+        return CHANGED
+    if scale.better == "none":
+        return NEUTRAL
+    if scale.kind == "numeric":
+        try:
+            a, b = float(old), float(new)
+        except ValueError:
+            return CHANGED
+        up = b > a
+    else:
+        if old not in scale.levels or new not in scale.levels:
+            return NEUTRAL
+        up = scale.levels.index(new) > scale.levels.index(old)
+    return BETTER if up == (scale.better == "higher") else WORSE
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field moving from one value to another."""
+
+    indicator_id: str
+    name: str
+    category: str
+    field: str
+    label: str
+    old: str
+    new: str
+    old_as_of: str
+    as_of: str
+    direction: str
+    source: str
+    confidence: str
+    origin: str
+    note: str | None
+    flip: bool = False
+    """The field moved both better and worse within the window."""
+
+    def as_dict(self) -> dict:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+def _scales(db: Database) -> dict[tuple[str, str], tuple[str, Scale]]:
+    out = {}
+    for row in db.query(
+        "SELECT f.category_id, f.field, f.label, s.kind, s.levels, s.better "
+        "FROM fields f JOIN scales s ON s.id = f.scale_id"
+    ):
+        scale = Scale(row["kind"], tuple(json.loads(row["levels"] or "[]")), row["better"])
+        out[(row["category_id"], row["field"])] = (row["label"], scale)
+    return out
+
+
+def changes(db: Database, since: str | None = None, until: str | None = None,
+            ids: list[str] | None = None) -> list[Change]:
+    """Every change with ``since <= as_of <= until`` (padded dates), newest first."""
+    scales = _scales(db)
+    params: list = []
+    where = "i.retired_at IS NULL"
+    if ids is not None:
+        where += f" AND o.indicator_id IN ({', '.join('?' for _ in ids)})"
+        params.extend(ids)
+    rows = db.execute(
+        "SELECT o.indicator_id, o.field, o.value, o.as_of, o.source, o.confidence, o.origin, "
+        "o.note, i.name, i.category_id FROM observations o "
+        f"JOIN indicators i ON i.id = o.indicator_id WHERE {where} "
+        "ORDER BY o.indicator_id, o.field, o.as_of, o.recorded_at, o.id", params).fetchall()
+    found: list[Change] = []
+    for (ind, field), group in groupby(rows, key=lambda r: (r[0], r[1])):
+        steps = _effective(list(group))
+        label, scale = scales.get((steps[0][9], field), (field, Scale("text", (), "none")))
+        field_changes = []
+        for prev, cur in zip(steps, steps[1:]):
+            if prev[2] == cur[2]:
+                continue
+            at = pad(cur[3])
+            if (since and at < since) or (until and at > until):
+                continue
+            field_changes.append(Change(
+                ind, cur[8], cur[9], field, label, prev[2], cur[2], prev[3], cur[3],
+                direction(scale, prev[2], cur[2]), cur[4], cur[5], cur[6], cur[7]))
+        moves = {c.direction for c in field_changes}
+        flip = BETTER in moves and WORSE in moves
+        found.extend(Change(**{**c.as_dict(), "flip": flip}) for c in field_changes)
+    found.sort(key=lambda c: (pad(c.as_of), c.category, c.indicator_id, c.field), reverse=True)
+    return found
+
+
+def _effective(rows: list[tuple]) -> list[tuple]:
+    """One row per as-of date: the last recorded (the current claim for that date)."""
+    return [list(g)[-1] for _, g in groupby(rows, key=lambda r: r[3])]
+
+
+def value_at(db: Database, indicator_id: str, field: str, date: str | None) -> str | None:
+    """A field's value as it stood on ``date`` (padded), or now when ``date`` is None."""
+    rows = db.execute(
+        "SELECT value, as_of FROM observations WHERE indicator_id = ? AND field = ? "
+        "ORDER BY as_of, recorded_at, id", [indicator_id, field]).fetchall()
+    value = None
+    for v, as_of in rows:
+        if date is None or pad(as_of) <= date:
+            value = v
+    return value
+
+
+@dataclass(frozen=True)
+class Due:
+    """A current value older than its field's freshness."""
+
+    indicator_id: str
+    name: str
+    field: str
+    label: str
+    value: str
+    as_of: str
+    freshness: str
+    age_days: int
+
+
+def review_due(db: Database, today: dt.date) -> list[Due]:
+    """Current values older than the freshness declared for their field, oldest first."""
+    out = []
+    for r in db.query(
+        "SELECT c.indicator_id, i.name, c.field, f.label, c.value, c.as_of, f.freshness "
+        "FROM current_values c JOIN indicators i ON i.id = c.indicator_id "
+        "JOIN fields f ON f.category_id = i.category_id AND f.field = c.field "
+        "WHERE f.freshness IS NOT NULL AND i.retired_at IS NULL"
+    ):
+        age = (today - dt.date.fromisoformat(pad(r["as_of"]))).days
+        if age > span_to_days(r["freshness"]):
+            out.append(Due(r["indicator_id"], r["name"], r["field"], r["label"], r["value"],
+                           r["as_of"], r["freshness"], age))
+    out.sort(key=lambda d: (d.as_of, d.indicator_id, d.field))
+    return out
