@@ -138,5 +138,6 @@ def test_trends_command(run):
     assert "Test Treaty: progress to entry into force" not in out  # no rule declared
     data = json.loads(run("trends", "--since", "all", "--format", "json").stdout)
     assert data["window_start"] is None and len(data["changes"]) == 3
+    assert "No changes dated since 2026-01-01." in run("trends", "--since", "2026").stdout
     bad = run("trends", "--since", "last week")
     assert bad.exit_code == 2 and "--since: 'last week' is not a window" in bad.stderr

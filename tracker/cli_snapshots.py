@@ -61,10 +61,13 @@ def trends(ctx: click.Context, since: str, due: bool, fmt: str) -> None:
                  [[f.label, f.text, "" if f.before is None else str(f.before),
                    _trend(f.direction)] for f in figures], keep=(), wrap=(0, 1))
     src = _sources(store.db, out)
-    render.table(out, f"{len(changes)} changes since {start or 'the first record'}",
-                 ["As of", "Indicator", "Field", "From", "To", "Trend", "Source"],
-                 [[c.as_of, c.name, c.label, c.old, c.new, _trend(c.direction, c.flip),
-                   src(c.source)] for c in changes], wrap=(1, 3, 4, 6))
+    if not changes:
+        render.line(out, f"No changes dated since {start or 'the first record'}.\n")
+    else:
+        render.table(out, f"{len(changes)} changes since {start or 'the first record'}",
+                     ["As of", "Indicator", "Field", "From", "To", "Trend", "Source"],
+                     [[c.as_of, c.name, c.label, c.old, c.new, _trend(c.direction, c.flip),
+                       src(c.source)] for c in changes], wrap=(1, 3, 4, 6))
     flips = sorted({(c.indicator_id, c.field) for c in changes if c.flip})
     if flips:
         render.line(out, "Flips (moved both ways in the window): "
