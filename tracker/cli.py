@@ -99,7 +99,8 @@ class _Group(click.Group):
 def cli(ctx: click.Context, db: str | None, catalog_path: str | None) -> None:
     """The analyst's terminal for the state of international AI coordination.
 
-    With no command, shows the overview of every table.
+    With no command, opens the dashboard on a terminal (and prints every table when its
+    output is piped).
 
     \b
     Example:
@@ -107,9 +108,14 @@ def cli(ctx: click.Context, db: str | None, catalog_path: str | None) -> None:
     """
     ctx.obj = Env(db, catalog_path)
     if ctx.invoked_subcommand is None:
+        store = ctx.obj.store()
+        if sys.stdout.isatty() and sys.stdin.isatty():
+            from screens.app import TrackerApp  # the only import of the Textual layer
+
+            TrackerApp(store, ctx.obj.catalog()).run()
+            return
         from tracker import reports
 
-        store = ctx.obj.store()
         reports.list_rows(store.db, sys.stdout, "table")
 
 

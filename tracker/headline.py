@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 
 from sqlite_utils import Database
@@ -28,6 +29,12 @@ class Figure:
     def as_dict(self) -> dict:
         """A JSON-ready dict."""
         return asdict(self)
+
+
+def short_name(name: str) -> str:
+    """``Long Treaty Name (CETS 225)`` -> ``CETS 225``; other names unchanged."""
+    match = re.search(r"\(([^()]{2,20})\)$", name.strip())
+    return match.group(1) if match else name
 
 
 def _participants(db: Database, date: str | None) -> dict[str, set[str]]:
@@ -102,15 +109,15 @@ def figures(db: Database, since: str | None) -> list[Figure]:
         return Figure(key, label, value, text, before, move, note)
 
     out = [
-        fig("treaties-signed", "Binding AI treaties open or signed",
+        fig("treaties-signed", "Binding AI treaties signed",
             str(now["treaties-signed"]), "Treaties marked binding whose status is open for "
             "signature or later, or that have a signature in their ledger."),
         fig("treaties-in-force", "Binding AI treaties in force", str(now["treaties-in-force"]),
             "Treaties marked binding whose current status is In force."),
-        fig("us-and-china", "Mechanisms that include both the US and China",
+        fig("us-and-china", "Mechanisms with both US and China",
             str(now["us-and-china"]), "From the recorded membership ledgers (some are "
             "incomplete)."),
-        fig("parties", "Parties in at least one mechanism", str(now["parties"]),
+        fig("parties", "Parties in any mechanism", str(now["parties"]),
             "Countries and organisations (not companies) with a current role of signed, "
             "ratified, endorsed or member in a recorded ledger."),
     ]
@@ -118,9 +125,9 @@ def figures(db: Database, since: str | None) -> list[Figure]:
         if f"{ind}:ratified" not in now:
             continue
         rule = json.loads(raw)
-        text = f"{now[f'{ind}:ratified']} of {rule['ratifications']} ratifications"
+        text = f"{now[f'{ind}:ratified']} of {rule['ratifications']}"
         if rule.get("group"):
-            text += f" ({now[f'{ind}:group']} of {rule['group_minimum']} from {rule['group']})"
-        out.append(fig(f"{ind}:ratified", f"{names.get(ind, ind)}: progress to entry into "
-                       "force", text, rule.get("note") or ""))
+            text += f" ({now[f'{ind}:group']} of {rule['group_minimum']} {rule['group']})"
+        out.append(fig(f"{ind}:ratified", f"{short_name(names.get(ind, ind))} ratifications "
+                       "for entry into force", text, rule.get("note") or ""))
     return out

@@ -1,0 +1,173 @@
+"""The dashboard: one App built from the store, the catalog and an HTTP client factory."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import httpx
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from tracker.catalog import Catalog
+from tracker.dates import utcnow
+from tracker.store import Store
+
+from screens.base import DataScreen
+from screens.calendar import CalendarScreen
+from screens.overview import OverviewScreen
+from screens.participation import ParticipationScreen
+from screens.sources import SourcesScreen
+from screens.tables import TablesScreen
+from screens.trends import TrendsScreen
+
+WINDOWS = ("30d", "90d", "1y", "3y", "all")
+"""The trend windows `w` cycles through."""
+
+ClientFactory = Callable[[], httpx.AsyncClient]
+
+
+class TrackerApp(App):
+    """The analyst's dashboard over one store."""
+
+    TITLE = "tracker"
+    SUB_TITLE = "international AI coordination"
+    CSS_PATH = "tracker.tcss"
+    MODES = {
+        "overview": OverviewScreen,
+        "tables": TablesScreen,
+        "trends": TrendsScreen,
+        "participation": ParticipationScreen,
+        "calendar": CalendarScreen,
+        "sources": SourcesScreen,
+    }
+    """Peer screens; the detail screen is pushed on top of them."""
+    DEFAULT_MODE = "overview"
+    BINDINGS = [
+        Binding("1", "switch_mode('overview')", "Overview"),
+        Binding("2", "switch_mode('tables')", "Tables"),
+        Binding("3", "switch_mode('trends')", "Trends"),
+        Binding("4", "switch_mode('participation')", "Parties"),
+        Binding("5", "switch_mode('calendar')", "Calendar"),
+        Binding("6", "switch_mode('sources')", "Sources"),
+        Binding("w", "next_window", "Window"),
+        Binding("r", "refresh_store", "Refresh"),
+        Binding("e", "export", "Export"),
+        Binding("question_mark", "show_help_panel", "Keys"),
+        Binding("q", "quit", "Quit"),
+    ]
+    """Every action has a key here, shown in the footer, and a command in the palette."""
+
+    window: reactive[str] = reactive("1y")
+    """The trend window the screens compare against."""
+
+    def __init__(self, store: Store, catalog: Catalog,
+                 client_factory: ClientFactory | None = None, *,
+                 export_dir: Path | None = None,
+                 clock: Callable[[], dt.datetime] = utcnow) -> None:
+        """Build the dashboard.
+
+        Args:
+            store: the open store (the dashboard opens its own connections by its path).
+            catalog: the validated catalog, synced into the store.
+            client_factory: makes the HTTP client that refreshes use.
+            export_dir: where `e` writes snapshots.
+            clock: the current time; tests freeze it.
+        """
+        super().__init__()
+        self.store = store
+        self.store_path = store.path
+        self.catalog = catalog
+        self.client_factory = client_factory or (lambda: httpx.AsyncClient())
+        self.export_dir = export_dir
+        self.clock = clock
+        self.data_screens: list[DataScreen] = []
+        """Every data screen made so far, to reload after a refresh or a new window."""
+        self.stale: set[DataScreen] = set()
+        self.refreshing = False
+
+    def today(self) -> dt.date:
+        """The clock's date."""
+        return self.clock().date()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for binding in self.BINDINGS:
+            if binding.action.startswith("switch_mode"):
+                mode = binding.action.split("'")[1]
+                yield SystemCommand(f"Go to {binding.description}",
+                                    f"Show the {mode} screen (key {binding.key})",
+                                    lambda m=mode: self.switch_mode(m))
+        yield SystemCommand("Next trend window", "Cycle 30d, 90d, 1y, 3y, all (key w)",
+                            self.action_next_window)
+        yield SystemCommand("Refresh", "Re-sync the catalog into the store (key r)",
+                            self.action_refresh_store)
+        yield SystemCommand("Export snapshot", "Write a Markdown snapshot (key e)",
+                            self.action_export)
+
+    def action_next_window(self) -> None:
+        """Cycle the trend window."""
+        self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
+        self.notify(f"Trend window: {self.window}", timeout=2)
+
+    def watch_window(self) -> None:
+        self.reload_all()
+
+    def reload_all(self) -> None:
+        """Reload the current screen now and the others when they are next shown."""
+        for screen in list(self.data_screens):
+            if screen is self.screen:
+                screen.reload()
+            else:
+                self.stale.add(screen)
+
+    def action_refresh_store(self) -> None:
+        """Refresh in a worker; the screen stays live."""
+        if self.refreshing:
+            self.notify("A refresh is already running.", timeout=2)
+            return
+        self.refreshing = True
+        self.notify("Refreshing…", timeout=2)
+        self._refresh()
+
+    @work(thread=True, exclusive=True, group="refresh")
+    def _refresh(self) -> None:
+        from tracker.sync import sync
+
+        store = Store.open(self.store_path, clock=self.clock)
+        try:
+            result = sync(store, self.catalog, force=True)
+        finally:
+            store.close()
+        self.call_from_thread(self._refreshed, result.observations_added)
+
+    def _refreshed(self, added: int) -> None:
+        self.refreshing = False
+        self.notify(f"Refreshed: {added} new values.", timeout=3)
+        self.reload_all()
+
+    def action_export(self) -> None:
+        """Write a snapshot through the export code, in a worker."""
+        self._export()
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self) -> None:
+        from tracker import export
+        from tracker.errors import TrackerError
+
+        folder = self.export_dir or Path(self.store_path).parent / "snapshots"
+        store = Store.open(self.store_path, clock=self.clock)
+        try:
+            snapshot = export.build(store, "md")
+            written = export.write(store, snapshot, f"{folder}/")
+        except (TrackerError, OSError) as exc:
+            self.call_from_thread(self.notify, f"Export failed: {exc}", severity="error")
+            return
+        finally:
+            store.close()
+        self.call_from_thread(self.notify, f"Snapshot {snapshot.id} written to {written[-1]}",
+                              timeout=5)

@@ -1,0 +1,86 @@
+"""Calendar: coming events with countdowns, and the past timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tracker.store import Store
+from tracker.trends import pad
+
+from screens.base import DataScreen
+from screens.cells import add_columns, cell
+
+
+@dataclass
+class Calendar:
+    today: dt.date
+    coming: list[dict]
+    past: list[dict]
+
+
+def countdown(date: str, today: dt.date) -> str:
+    """"in 10 days", "in about 5 months", "in 2027" for partial dates."""
+    start = dt.date.fromisoformat(pad(date))
+    days = (start - today).days
+    if len(date) == 4:
+        return f"in {date}" if start.year > today.year else "this year"
+    if len(date) == 7:
+        months = (start.year - today.year) * 12 + start.month - today.month
+        return "this month" if months <= 0 else f"in about {months} months"
+    return "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+
+
+class CalendarScreen(DataScreen):
+    """What is coming, and what happened."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            yield Static(id="coming-title", classes="section", markup=False)
+            yield DataTable(id="coming", cursor_type="row", zebra_stripes=True)
+            yield Static("Timeline (newest first)", classes="section", markup=False)
+            yield DataTable(id="past", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def fetch(self, store: Store) -> Calendar:
+        today = self.app.today()
+        events = list(store.db.query(
+            "SELECT * FROM events WHERE retired_at IS NULL ORDER BY date, id"))
+        # A partial date counts as coming until its period ends: "2027" is coming all 2026.
+        coming = [e for e in events if _end(e["date"]) >= today]
+        past = [e for e in reversed(events) if _end(e["date"]) < today]
+        return Calendar(today, coming, past)
+
+    def show(self, data: Calendar) -> None:
+        self.query_one("#coming-title", Static).update(
+            f"Coming events ({len(data.coming)}) from {data.today.isoformat()}")
+        coming = self.query_one("#coming", DataTable)
+        coming.clear(columns=True)
+        width = self.size.width
+        add_columns(coming, width, [("Date", None, 10), ("When", None, 18), ("Event", None, 0),
+                                    ("Kind", None, 10)])
+        for e in data.coming:
+            coming.add_row(cell(e["date"]), cell(countdown(e["date"], data.today), "bold"),
+                           cell(e["title"]), cell(e["kind"]), key=e["id"])
+        past = self.query_one("#past", DataTable)
+        past.clear(columns=True)
+        add_columns(past, width, [("Date", None, 10), ("Event", None, 0), ("Kind", None, 12),
+                                  ("Confidence", None, 10)])
+        for e in data.past:
+            past.add_row(cell(e["date"]), cell(e["title"]), cell(e["kind"]),
+                         cell(e["confidence"]), key=e["id"])
+
+
+def _end(date: str) -> dt.date:
+    start = dt.date.fromisoformat(pad(date))
+    if len(date) == 4:
+        return dt.date(start.year, 12, 31)
+    if len(date) == 7:
+        nxt = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+    return start

@@ -1,0 +1,216 @@
+"""Detail: every field with its full history and provenance; members and criteria."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+
+from tracker import queries
+from tracker.store import Store
+
+from screens.base import DataScreen
+from screens.cells import ROLE_STYLES, add_columns, cell, valued
+
+
+@dataclass
+class Detail:
+    indicator: dict | None
+    fields: list[dict] = field(default_factory=list)
+    row: queries.Row | None = None
+    history: list[dict] = field(default_factory=list)
+    ledger: dict | None = None
+    entries: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    progress: str = ""
+
+
+def series(history: list[dict], f: dict) -> list[float]:
+    """A field's history as numbers for a sparkline (levels by rank), or [] if not plottable."""
+    points = []
+    for o in history:
+        if o["field"] != f["field"]:
+            continue
+        if f["scale_kind"] == "numeric":
+            try:
+                points.append(float(o["value"]))
+            except ValueError:
+                continue
+        elif f["scale_kind"] == "ordinal" and o["value"] in f["levels"]:
+            points.append(float(f["levels"].index(o["value"]) + 1))
+    return points if len(points) >= 2 else []
+
+
+def progress(store: Store, indicator: dict) -> str:
+    """Progress to entry into force, from the ledger and the treaty's rule."""
+    if not indicator.get("entry_into_force"):
+        return ""
+    rule = json.loads(indicator["entry_into_force"])
+    _, entries = queries.ledger(store.db, indicator["id"])
+    ratified = {p for p, r in queries.current_parties(entries).items() if r == "ratified"}
+    text = f"Entry into force: {len(ratified)} of {rule['ratifications']} ratifications"
+    if rule.get("group"):
+        members = queries.groups(store.db).get(rule["group"], {}).get("members", [])
+        text += (f", {len(ratified & set(members))} of {rule['group_minimum']} from "
+                 f"{rule['group']}")
+    return text + f" (rule: {rule['source']})"
+
+
+class DetailScreen(DataScreen):
+    """One indicator in full."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("o", "open_source", "Open source"),
+    ]
+
+    def __init__(self, indicator_id: str) -> None:
+        super().__init__()
+        self.indicator_id = indicator_id
+        self.urls: dict[str, dict[str, str]] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="detail"):
+            yield Static(id="title", classes="title", markup=False)
+            yield Static(id="about", markup=False)
+            yield Static("Current values", classes="section", markup=False)
+            yield DataTable(id="current", cursor_type="row")
+            yield VerticalScroll(id="plots")
+            yield Static("History", classes="section", markup=False)
+            yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+            yield Static(id="members-title", classes="section", markup=False)
+            yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
+            yield Static("Events", id="events-title", classes="section", markup=False)
+            yield DataTable(id="events", cursor_type="row")
+        yield Footer()
+
+    def fetch(self, store: Store) -> Detail:
+        ind = queries.indicator(store.db, self.indicator_id)
+        if ind is None:
+            return Detail(None)
+        cats = {c["id"]: c for c in queries.categories(store.db)}
+        [row] = queries.rows(store.db, ids=[self.indicator_id], retired=True)
+        head, entries = queries.ledger(store.db, self.indicator_id)
+        return Detail(ind, cats[ind["category_id"]]["fields"], row,
+                      queries.history(store.db, self.indicator_id), head, entries,
+                      queries.events_for(store.db, self.indicator_id), progress(store, ind))
+
+    def show(self, data: Detail) -> None:
+        if data.indicator is None:
+            self.query_one("#title", Static).update(f"Unknown indicator {self.indicator_id}")
+            return
+        ind = data.indicator
+        title = f"{ind['name']}  ({ind['id']}, {ind['category_id']})"
+        if ind["retired_at"]:
+            title += f"  retired {ind['retired_at'][:10]}"
+        self.query_one("#title", Static).update(title)
+        about = [ind["description"] or ""]
+        if ind["aliases"]:
+            about.append("Also known as: " + "; ".join(ind["aliases"]))
+        if ind["criteria_un"]:
+            about.append(f"Criteria: {ind['criteria_un']} the UN · {ind['criteria_purpose']} "
+                         f"purpose · {ind['criteria_binding']} ({ind['criteria_confidence']} "
+                         f"confidence: {ind['criteria_note'] or ind['criteria_source']})")
+        if data.progress:
+            about.append(data.progress)
+        self.query_one("#about", Static).update("\n".join(a for a in about if a))
+        self._current(data)
+        self._plots(data)
+        self._history(data)
+        self._members(data)
+        events = self.query_one("#events", DataTable)
+        events.clear(columns=True)
+        add_columns(events, self.size.width - 2, [("Date", None, 10), ("Event", None, 0),
+                                                  ("Source", None, 0)])
+        self.urls["events"] = {}
+        for e in data.events:
+            events.add_row(cell(e["date"]), cell(e["title"]), cell(e["source"]), key=e["id"])
+            self.urls["events"][e["id"]] = e["source"]
+        self.query_one("#events-title").display = bool(data.events)
+        events.display = bool(data.events)
+
+    def _current(self, data: Detail) -> None:
+        table = self.query_one("#current", DataTable)
+        table.clear(columns=True)
+        add_columns(table, self.size.width - 2, [
+            ("Field", None, 14), ("Value", None, 0), ("As of", None, 10), ("Conf.", None, 6),
+            ("Source", None, 0), ("Note", None, 0)])
+        self.urls["current"] = {}
+        for f in data.fields:
+            cur = data.row.values.get(f["field"]) if data.row else None
+            if cur is None:
+                continue
+            value = valued(cur.value, f)
+            if cur.disputed_by:
+                value.append(" (also reported: " + "; ".join(cur.disputed_by) + ")", "dim")
+            table.add_row(cell(f["label"]), value, cell(cur.as_of), cell(cur.confidence),
+                          cell(cur.source), cell(cur.note or ""), key=f["field"])
+            self.urls["current"][f["field"]] = cur.source
+
+    def _plots(self, data: Detail) -> None:
+        plots = self.query_one("#plots", VerticalScroll)
+        plots.remove_children()
+        for f in data.fields:
+            points = series(data.history, f)
+            if points:
+                plots.mount(Static(f"{f['label']} over time ({len(points)} values)",
+                                   classes="plot-label", markup=False))
+                plots.mount(Sparkline(points, classes="plot"))
+        plots.display = bool(plots.children) or any(series(data.history, f)
+                                                    for f in data.fields)
+
+    def _history(self, data: Detail) -> None:
+        table = self.query_one("#history", DataTable)
+        table.clear(columns=True)
+        add_columns(table, self.size.width - 2, [
+            ("As of", None, 10), ("Field", None, 12), ("Value", None, 0), ("Origin", None, 7),
+            ("Conf.", None, 6), ("Source", None, 0), ("Note", None, 0)])
+        labels = {f["field"]: f["label"] for f in data.fields}
+        self.urls["history"] = {}
+        for o in data.history:
+            table.add_row(cell(o["as_of"]), cell(labels.get(o["field"], o["field"])),
+                          cell(o["value"]), cell(o["origin"]), cell(o["confidence"]),
+                          cell(o["source"]), cell(o["note"] or ""), key=str(o["id"]))
+            self.urls["history"][str(o["id"])] = o["source"]
+
+    def _members(self, data: Detail) -> None:
+        table = self.query_one("#members", DataTable)
+        title = self.query_one("#members-title", Static)
+        table.clear(columns=True)
+        self.urls["members"] = {}
+        shown = bool(data.entries or data.ledger)
+        table.display = title.display = shown
+        if not shown:
+            return
+        latest = queries.current_parties(data.entries)
+        inside = sum(1 for r in latest.values() if r in queries.IN_ROLES)
+        kind = "complete" if data.ledger and data.ledger["complete"] else "incomplete"
+        note = f": {data.ledger['note']}" if data.ledger and data.ledger["note"] else ""
+        title.update(f"Members: {inside} participants, {kind} ledger{note}")
+        add_columns(table, self.size.width - 2, [
+            ("Party", None, 9), ("Name", None, 0), ("Role", None, 8), ("Date", None, 10),
+            ("Conf.", None, 6), ("Source", None, 0)])
+        for e in data.entries:
+            table.add_row(cell(e["party"]), cell(e["party_name"]),
+                          cell(e["role"], ROLE_STYLES.get(e["role"], "")), cell(e["date"]),
+                          cell(e["confidence"]), cell(e["source"]), key=str(e["id"]))
+            self.urls["members"][str(e["id"])] = e["source"]
+
+    def action_open_source(self) -> None:
+        """Open the source of the highlighted row in a browser."""
+        focused = self.focused
+        if not isinstance(focused, DataTable) or focused.row_count == 0:
+            self.notify("Highlight a row of a table first.", timeout=2)
+            return
+        key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
+        url = self.urls.get(focused.id or "", {}).get(key or "", "")
+        if url.startswith(("http://", "https://")):
+            self.app.open_url(url)
+            self.notify(f"Opened {url}", timeout=3)
+        else:
+            self.notify(f"No link: the source is {url or 'unknown'}.", timeout=3)

@@ -1,0 +1,93 @@
+"""Overview: headline figures over the window, the latest changes, and the store's health."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tracker import headline, trends
+from tracker.store import Store
+
+from screens.base import DataScreen
+from screens.cells import add_columns, cell, trend
+
+LATEST = 12
+"""How many of the newest changes the overview lists."""
+
+
+@dataclass
+class Overview:
+    since: str | None
+    figures: list
+    changes: list
+    status: str
+
+
+def status_line(store: Store) -> str:
+    """Source health, last refresh and pending reviews, in one line."""
+    db = store.db
+    health = {"ok": 0, "stale": 0, "failing": 0}
+    for (status,) in db.execute("SELECT status FROM source_health"):
+        key = status if status in health else "failing"
+        health[key] += 1
+    sources = db["sources"].count
+    if sources:
+        src = f"Sources: {health['ok']} ok, {health['stale']} stale, {health['failing']} failing"
+    else:
+        src = "Sources: none declared"
+    last = db.execute("SELECT kind, finished_at FROM runs WHERE status = 'ok' "
+                      "ORDER BY id DESC LIMIT 1").fetchone()
+    refreshed = f"last {last[0]} {last[1][:16].replace('T', ' ')}" if last and last[1] \
+        else "never refreshed"
+    pending = db.execute("SELECT count(*) FROM proposals WHERE status = 'pending'").fetchone()[0] \
+        if db["proposals"].exists() else 0
+    return f"{src} · {refreshed} · {pending} pending reviews"
+
+
+class OverviewScreen(DataScreen):
+    """The state of coordination at a glance."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="overview"):
+            yield Static(id="status", markup=False)
+            yield Static("Headline figures", classes="section", markup=False)
+            yield DataTable(id="figures", cursor_type="row", zebra_stripes=True)
+            yield Static("Latest changes", id="latest-title", classes="section", markup=False)
+            yield DataTable(id="latest", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def fetch(self, store: Store) -> Overview:
+        since = trends.window_start(self.app.window, self.app.today())
+        return Overview(since, headline.figures(store.db, since),
+                        trends.changes(store.db, since)[:LATEST], status_line(store))
+
+    def show(self, data: Overview) -> None:
+        start = data.since or "the first record"
+        self.query_one("#status", Static).update(data.status)
+        figures = self.query_one("#figures", DataTable)
+        figures.clear(columns=True)
+        width = self.size.width
+        add_columns(figures, width, [("Figure", None, 0), ("Now", None, 18),
+                                     (f"On {start}", None, 13), ("Trend", None, 10)])
+        for f in data.figures:
+            figures.add_row(cell(f.label), cell(f.text),
+                            cell("" if f.before is None else f.before), trend(f.direction))
+        self.query_one("#latest-title", Static).update(
+            f"Latest changes since {start} (window {self.app.window}; w to change)")
+        latest = self.query_one("#latest", DataTable)
+        latest.clear(columns=True)
+        add_columns(latest, width, [("As of", None, 10), ("Indicator", None, 0),
+                                    ("Field", None, 14), ("Now", None, 0), ("Trend", None, 10)])
+        for c in data.changes:
+            latest.add_row(cell(c.as_of), cell(c.name), cell(c.label), cell(c.new),
+                           trend(c.direction, c.flip), key=f"{c.indicator_id}|{c.field}|{c.as_of}")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "latest" and event.row_key.value:
+            from screens.detail import DetailScreen
+
+            self.app.push_screen(DetailScreen(event.row_key.value.split("|")[0]))

@@ -1,0 +1,47 @@
+"""Sources: the health of each declared source, kept apart from the data it feeds."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tracker.store import Store
+
+from screens.base import DataScreen
+from screens.cells import add_columns, cell
+
+STATUS_STYLES = {"ok": "green", "stale": "yellow"}
+
+
+class SourcesScreen(DataScreen):
+    """Where refreshes come from, and whether they are working."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="sources-title", classes="section", markup=False)
+        yield DataTable(id="sources", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def fetch(self, store: Store) -> list[dict]:
+        return list(store.db.query(
+            "SELECT s.id, s.kind, s.url, h.last_success, h.status, h.consecutive_failures, "
+            "h.last_error FROM sources s LEFT JOIN source_health h ON h.source_id = s.id "
+            "WHERE s.retired_at IS NULL ORDER BY s.id"))
+
+    def show(self, rows: list[dict]) -> None:
+        title = self.query_one("#sources-title", Static)
+        title.update(f"{len(rows)} declared sources" if rows else
+                     "No sources are declared in the catalog, so nothing is fetched; "
+                     "values come from the catalog and from analysts (tracker set).")
+        table = self.query_one("#sources", DataTable)
+        table.clear(columns=True)
+        add_columns(table, self.size.width, [
+            ("Source", None, 0), ("Kind", None, 10), ("Status", None, 9),
+            ("Last success", None, 16), ("Fails", None, 5), ("Last error", None, 0),
+            ("URL", None, 0)])
+        for r in rows:
+            status = r["status"] or "never run"
+            table.add_row(cell(r["id"]), cell(r["kind"]),
+                          cell(status, STATUS_STYLES.get(status, "red")),
+                          cell(r["last_success"] or ""), cell(r["consecutive_failures"] or 0),
+                          cell(r["last_error"] or ""), cell(r["url"]), key=r["id"])

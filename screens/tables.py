@@ -1,0 +1,187 @@
+"""Tables: one per category, current values coloured by scale, trend arrows, filter and sort."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tracker import queries, trends
+from tracker.store import Store
+
+from screens.base import DataScreen
+from screens.cells import add_columns, cell, valued
+
+
+@dataclass
+class Tables:
+    categories: list[dict]
+    rows: list[queries.Row]
+    moves: dict[tuple[str, str], str]
+
+
+def sort_key(field: dict | None, row: queries.Row, column: str):
+    """How a row sorts on a column: ordinal levels by rank, numbers as numbers."""
+    if column == "name":
+        return (0, row.name.casefold())
+    if column == "as_of":
+        return (0, trends.pad(row.as_of) if row.as_of else "")
+    current = row.values.get(column)
+    if current is None:
+        return (1, "")
+    if field and field["scale_kind"] == "ordinal" and current.value in field["levels"]:
+        return (0, field["levels"].index(current.value))
+    if field and field["scale_kind"] == "numeric":
+        try:
+            return (0, float(current.value))
+        except ValueError:
+            pass
+    return (0, current.value.casefold())
+
+
+class TablesScreen(DataScreen):
+    """The research page's tables, the domains and the mechanisms, with current values."""
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter"),
+        Binding("s", "sort", "Sort"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("left_square_bracket", "category(-1)", "Prev table", show=False),
+        Binding("right_square_bracket", "category(1)", "Next table", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: Tables | None = None
+        self.category = ""
+        self.sort_column = "name"
+        self.sort_reverse = False
+        self.sort_touched = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            yield OptionList(id="categories")
+            with Vertical(id="table-pane"):
+                yield Static(id="table-title", classes="section", markup=False)
+                yield Input(placeholder="Filter names and values (Esc clears)", id="filter")
+                yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def fetch(self, store: Store) -> Tables:
+        since = trends.window_start(self.app.window, self.app.today())
+        moves: dict[tuple[str, str], str] = {}
+        for c in sorted(trends.changes(store.db, since), key=lambda c: trends.pad(c.as_of)):
+            moves[(c.indicator_id, c.field)] = c.direction
+        return Tables(queries.categories(store.db), queries.rows(store.db), moves)
+
+    def show(self, data: Tables) -> None:
+        self.data = data
+        options = self.query_one("#categories", OptionList)
+        if options.option_count != len(data.categories):
+            options.clear_options()
+            options.add_options([Option(c["title"], id=c["id"]) for c in data.categories])
+            options.highlighted = 0
+        if not self.category and data.categories:
+            self.category = data.categories[0]["id"]
+        self.draw()
+
+    def draw(self) -> None:
+        """Fill the table for the chosen category, filter and sort."""
+        if self.data is None:
+            return
+        cat = next((c for c in self.data.categories if c["id"] == self.category), None)
+        if cat is None:
+            return
+        needle = self.query_one("#filter", Input).value.strip().casefold()
+        rows = [r for r in self.data.rows if r.category == cat["id"]]
+        if needle:
+            rows = [r for r in rows if needle in r.name.casefold() or needle in r.id
+                    or any(needle in v.value.casefold() for v in r.values.values())]
+        fields = {f["field"]: f for f in cat["fields"]}
+        rows.sort(key=lambda r: sort_key(fields.get(self.sort_column), r, self.sort_column),
+                  reverse=self.sort_reverse)
+        if self.sort_column not in fields and self.sort_column not in ("name", "as_of"):
+            self.sort_column = "name"
+        table = self.query_one("#rows", DataTable)
+        table.clear(columns=True)
+        specs = [("Name", "name", 0)]
+        for f in cat["fields"]:
+            specs.append((f["label"], f["field"], 0 if f["scale_kind"] == "text" else
+                          max(8, min(18, len(f["label"]) + 2))))
+        specs += [("As of", "as_of", 10), ("Conf.", "confidence", 6)]
+        add_columns(table, table.size.width or self.size.width - 22, specs)
+        for r in rows:
+            values = []
+            for f in cat["fields"]:
+                cur = r.values.get(f["field"])
+                values.append(valued(cur.value, f, self.data.moves.get((r.id, f["field"])))
+                              if cur else cell(""))
+            confidence = min((v.confidence for v in r.values.values()),
+                             key=("high", "medium", "low").index, default="")
+            table.add_row(cell(r.name), *values, cell(r.as_of), cell(confidence), key=r.id)
+        order = "▼" if self.sort_reverse else "▲"
+        shown = f"{len(rows)} rows" + (f" matching {needle!r}" if needle else "")
+        label = next((f["label"] for f in cat["fields"] if f["field"] == self.sort_column),
+                     self.sort_column.replace("_", " "))
+        self.query_one("#table-title", Static).update(
+            f"{cat['title']} · {shown} · sorted by {label} {order} · window {self.app.window}")
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id and event.option.id != self.category:
+            self.category = event.option.id
+            self.sort_column, self.sort_reverse = "name", False
+            self.draw()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.input.set_class(bool(event.value), "active")
+        self.draw()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one("#rows", DataTable).focus()
+
+    def action_filter(self) -> None:
+        """Focus the filter box."""
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        """Empty the filter and go back to the table."""
+        self.query_one("#filter", Input).value = ""
+        self.query_one("#rows", DataTable).focus()
+
+    def action_category(self, step: int) -> None:
+        """Show the previous or next table."""
+        options = self.query_one("#categories", OptionList)
+        if options.option_count:
+            options.highlighted = ((options.highlighted or 0) + step) % options.option_count
+
+    def action_sort(self) -> None:
+        """Sort by the next column (then the same one descending)."""
+        if self.data is None:
+            return
+        cat = next(c for c in self.data.categories if c["id"] == self.category)
+        columns = ["name", *[f["field"] for f in cat["fields"]], "as_of"]
+        if not self.sort_reverse:
+            self.sort_reverse = True
+        else:
+            index = columns.index(self.sort_column) if self.sort_column in columns else 0
+            self.sort_column = columns[(index + 1) % len(columns)]
+            self.sort_reverse = False
+        self.draw()
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        key = event.column_key.value
+        if key == "confidence":
+            return
+        self.sort_reverse = not self.sort_reverse if key == self.sort_column else False
+        self.sort_column = key
+        self.draw()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        from screens.detail import DetailScreen
+
+        self.app.push_screen(DetailScreen(event.row_key.value))
