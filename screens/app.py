@@ -62,7 +62,7 @@ class TrackerApp(App):
     ]
     """Every action has a key here, shown in the footer, and a command in the palette."""
 
-    window: reactive[str] = reactive("1y")
+    window: reactive[str] = reactive("1y", init=False)
     """The trend window the screens compare against."""
 
     def __init__(self, store: Store, catalog: Catalog,
