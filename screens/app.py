@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from textual.screen import Screen
 
 from tracker.catalog import Catalog
 from tracker.dates import utcnow
+from tracker.errors import TrackerError
 from tracker.store import Store
 
 from screens.base import DataScreen
@@ -48,19 +50,20 @@ class TrackerApp(App):
     """Peer screens; the detail screen is pushed on top of them."""
     DEFAULT_MODE = "overview"
     BINDINGS = [
-        Binding("1", "switch_mode('overview')", "Overview"),
-        Binding("2", "switch_mode('tables')", "Tables"),
-        Binding("3", "switch_mode('trends')", "Trends"),
-        Binding("4", "switch_mode('participation')", "Parties"),
-        Binding("5", "switch_mode('calendar')", "Calendar"),
-        Binding("6", "switch_mode('sources')", "Sources"),
+        Binding("1", "switch_mode('overview')", "Overview", show=False),
+        Binding("2", "switch_mode('tables')", "Tables", show=False),
+        Binding("3", "switch_mode('trends')", "Trends", show=False),
+        Binding("4", "switch_mode('participation')", "Parties", show=False),
+        Binding("5", "switch_mode('calendar')", "Calendar", show=False),
+        Binding("6", "switch_mode('sources')", "Sources", show=False),
         Binding("w", "next_window", "Window"),
         Binding("r", "refresh_store", "Refresh"),
         Binding("e", "export", "Export"),
-        Binding("question_mark", "show_help_panel", "Keys"),
+        Binding("question_mark", "toggle_keys", "Keys"),
         Binding("q", "quit", "Quit"),
     ]
-    """Every action has a key here, shown in the footer, and a command in the palette."""
+    """Every action has a key and a command in the palette. The screen keys 1-6 are shown
+    in the bar at the top of every screen, the rest in the footer."""
 
     window: reactive[str] = reactive("1y", init=False)
     """The trend window the screens compare against."""
@@ -109,6 +112,15 @@ class TrackerApp(App):
         yield SystemCommand("Export snapshot", "Write a Markdown snapshot (key e)",
                             self.action_export)
 
+    def action_toggle_keys(self) -> None:
+        """Show or hide the panel of keys for the current screen."""
+        from textual.widgets import HelpPanel
+
+        if self.screen.query(HelpPanel):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
     def action_next_window(self) -> None:
         """Cycle the trend window."""
         self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
@@ -138,15 +150,22 @@ class TrackerApp(App):
     def _refresh(self) -> None:
         from tracker.sync import sync
 
-        store = Store.open(self.store_path, clock=self.clock)
         try:
-            result = sync(store, self.catalog, force=True)
-        finally:
-            store.close()
-        self.call_from_thread(self._refreshed, result.observations_added)
+            store = Store.open(self.store_path, clock=self.clock)
+            try:
+                result = sync(store, self.catalog, force=True)
+            finally:
+                store.close()
+        except (TrackerError, sqlite3.Error, OSError) as exc:
+            self.call_from_thread(self._refreshed, None, str(exc))
+            return
+        self.call_from_thread(self._refreshed, result.observations_added, "")
 
-    def _refreshed(self, added: int) -> None:
+    def _refreshed(self, added: int | None, error: str) -> None:
         self.refreshing = False
+        if added is None:
+            self.notify(f"Refresh failed: {error}", severity="error", timeout=8)
+            return
         self.notify(f"Refreshed: {added} new values.", timeout=3)
         self.reload_all()
 
@@ -157,17 +176,18 @@ class TrackerApp(App):
     @work(thread=True, exclusive=True, group="export")
     def _export(self) -> None:
         from tracker import export
-        from tracker.errors import TrackerError
 
         folder = self.export_dir or Path(self.store_path).parent / "snapshots"
-        store = Store.open(self.store_path, clock=self.clock)
         try:
-            snapshot = export.build(store, "md")
-            written = export.write(store, snapshot, f"{folder}/")
-        except (TrackerError, OSError) as exc:
-            self.call_from_thread(self.notify, f"Export failed: {exc}", severity="error")
+            store = Store.open(self.store_path, clock=self.clock)
+            try:
+                snapshot = export.build(store, "md")
+                written = export.write(store, snapshot, f"{folder}/")
+            finally:
+                store.close()
+        except (TrackerError, sqlite3.Error, OSError) as exc:
+            self.call_from_thread(self.notify, f"Export failed: {exc}", severity="error",
+                                  timeout=8)
             return
-        finally:
-            store.close()
         self.call_from_thread(self.notify, f"Snapshot {snapshot.id} written to {written[-1]}",
                               timeout=5)

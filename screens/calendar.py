@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from tracker.store import Store
 from tracker.trends import pad
 
 from screens.base import DataScreen
+from screens.nav import NavBar
 from screens.cells import add_columns, cell
 
 
@@ -39,7 +40,7 @@ class CalendarScreen(DataScreen):
     """What is coming, and what happened."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar("calendar")
         with Vertical():
             yield Static(id="coming-title", classes="section", markup=False)
             yield DataTable(id="coming", cursor_type="row", zebra_stripes=True)
@@ -63,13 +64,13 @@ class CalendarScreen(DataScreen):
         coming.clear(columns=True)
         width = self.size.width
         add_columns(coming, width, [("Date", None, 10), ("When", None, 18), ("Event", None, 0),
-                                    ("Kind", None, 10)])
+                                    ("Kind", None, 16)])
         for e in data.coming:
             coming.add_row(cell(e["date"]), cell(countdown(e["date"], data.today), "bold"),
                            cell(e["title"]), cell(e["kind"]), key=e["id"])
         past = self.query_one("#past", DataTable)
         past.clear(columns=True)
-        add_columns(past, width, [("Date", None, 10), ("Event", None, 0), ("Kind", None, 12),
+        add_columns(past, width, [("Date", None, 10), ("Event", None, 0), ("Kind", None, 16),
                                   ("Confidence", None, 10)])
         for e in data.past:
             past.add_row(cell(e["date"]), cell(e["title"]), cell(e["kind"]),

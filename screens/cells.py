@@ -66,3 +66,17 @@ def add_columns(table, width: int, specs: list[tuple[str, str | None, int]]) -> 
     share = max(12, (width - padding - fixed) // len(flex)) if flex else 0
     for label, key, w in specs:
         table.add_column(label, key=key, width=w or share)
+
+
+def lines(*pairs: tuple[str, object]) -> Text:
+    """``Label: value`` lines for a preview pane, values literal and wrapped."""
+    text = Text()
+    for i, (label, value) in enumerate(pairs):
+        if value in (None, ""):
+            continue
+        if text.plain:
+            text.append("\n")
+        if label:
+            text.append(f"{label}: ", style="bold")
+        text.append(value if isinstance(value, Text) else one_line(value))
+    return text

@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from tracker import queries
+from tracker.text import one_line
 from tracker.store import Store
 
 from screens.base import DataScreen
-from screens.cells import ROLE_STYLES, add_columns, cell, valued
+from screens.nav import NavBar
+from screens.cells import ROLE_STYLES, add_columns, cell, lines, valued
 
 
 @dataclass
@@ -27,6 +30,7 @@ class Detail:
     entries: list[dict] = field(default_factory=list)
     events: list[dict] = field(default_factory=list)
     progress: str = ""
+    category_title: str = ""
 
 
 def series(history: list[dict], f: dict) -> list[float]:
@@ -63,6 +67,7 @@ def progress(store: Store, indicator: dict) -> str:
 class DetailScreen(DataScreen):
     """One indicator in full."""
 
+    AUTO_FOCUS = "#history"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("o", "open_source", "Open source"),
@@ -74,15 +79,16 @@ class DetailScreen(DataScreen):
         self.urls: dict[str, dict[str, str]] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar(self.app.current_mode)
         with VerticalScroll(id="detail"):
             yield Static(id="title", classes="title", markup=False)
             yield Static(id="about", markup=False)
             yield Static("Current values", classes="section", markup=False)
-            yield DataTable(id="current", cursor_type="row")
+            yield Static(id="current", markup=False)
             yield VerticalScroll(id="plots")
             yield Static("History", classes="section", markup=False)
             yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+            yield Static(id="preview", classes="preview", markup=False)
             yield Static(id="members-title", classes="section", markup=False)
             yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
             yield Static("Events", id="events-title", classes="section", markup=False)
@@ -98,14 +104,15 @@ class DetailScreen(DataScreen):
         head, entries = queries.ledger(store.db, self.indicator_id)
         return Detail(ind, cats[ind["category_id"]]["fields"], row,
                       queries.history(store.db, self.indicator_id), head, entries,
-                      queries.events_for(store.db, self.indicator_id), progress(store, ind))
+                      queries.events_for(store.db, self.indicator_id), progress(store, ind),
+                      cats[ind["category_id"]]["title"])
 
     def show(self, data: Detail) -> None:
         if data.indicator is None:
             self.query_one("#title", Static).update(f"Unknown indicator {self.indicator_id}")
             return
         ind = data.indicator
-        title = f"{ind['name']}  ({ind['id']}, {ind['category_id']})"
+        title = f"{ind['name']}  ·  {data.category_title}  ·  {ind['id']}"
         if ind["retired_at"]:
             title += f"  retired {ind['retired_at'][:10]}"
         self.query_one("#title", Static).update(title)
@@ -135,22 +142,25 @@ class DetailScreen(DataScreen):
         events.display = bool(data.events)
 
     def _current(self, data: Detail) -> None:
-        table = self.query_one("#current", DataTable)
-        table.clear(columns=True)
-        add_columns(table, self.size.width - 2, [
-            ("Field", None, 14), ("Value", None, 0), ("As of", None, 10), ("Conf.", None, 6),
-            ("Source", None, 0), ("Note", None, 0)])
+        """Whole current values, wrapped: long text is never cut here."""
+        text = Text()
         self.urls["current"] = {}
         for f in data.fields:
             cur = data.row.values.get(f["field"]) if data.row else None
             if cur is None:
                 continue
-            value = valued(cur.value, f)
+            if text.plain:
+                text.append("\n")
+            text.append(f"{f['label']}: ", style="bold")
+            text.append_text(valued(cur.value, f))
             if cur.disputed_by:
-                value.append(" (also reported: " + "; ".join(cur.disputed_by) + ")", "dim")
-            table.add_row(cell(f["label"]), value, cell(cur.as_of), cell(cur.confidence),
-                          cell(cur.source), cell(cur.note or ""), key=f["field"])
-            self.urls["current"][f["field"]] = cur.source
+                text.append(" (also reported: " + one_line("; ".join(cur.disputed_by)) + ")",
+                            "dim")
+            text.append(f"  {cur.as_of} · {cur.confidence} confidence · {one_line(cur.source)}",
+                        "dim")
+            if cur.note:
+                text.append(f" · {one_line(cur.note)}", "dim italic")
+        self.query_one("#current", Static).update(text)
 
     def _plots(self, data: Detail) -> None:
         plots = self.query_one("#plots", VerticalScroll)
@@ -158,7 +168,8 @@ class DetailScreen(DataScreen):
         for f in data.fields:
             points = series(data.history, f)
             if points:
-                plots.mount(Static(f"{f['label']} over time ({len(points)} values)",
+                how = "rank on its scale" if f["scale_kind"] == "ordinal" else "value"
+                plots.mount(Static(f"{f['label']} over time ({len(points)} values, by {how})",
                                    classes="plot-label", markup=False))
                 plots.mount(Sparkline(points, classes="plot"))
         plots.display = bool(plots.children) or any(series(data.history, f)
@@ -201,6 +212,19 @@ class DetailScreen(DataScreen):
                           cell(e["confidence"]), cell(e["source"]), key=str(e["id"]))
             self.urls["members"][str(e["id"])] = e["source"]
 
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id != "history":
+            return
+        o = next((o for o in getattr(self, "loaded").history
+                  if str(o["id"]) == event.row_key.value), None) if getattr(self, "loaded", None) \
+            else None
+        if o is not None:
+            self.query_one("#preview", Static).update(lines(
+                ("", f"{o['field']} as of {o['as_of']} · {o['origin']} · {o['confidence']} "
+                     f"confidence · recorded {o['recorded_at']} · o opens the source"),
+                ("Value", o["value"]), ("Source", o["source"]), ("Note", o["note"]),
+                ("Author", o["author"])))
+
     def action_open_source(self) -> None:
         """Open the source of the highlighted row in a browser."""
         focused = self.focused
@@ -211,6 +235,6 @@ class DetailScreen(DataScreen):
         url = self.urls.get(focused.id or "", {}).get(key or "", "")
         if url.startswith(("http://", "https://")):
             self.app.open_url(url)
-            self.notify(f"Opened {url}", timeout=3)
+            self.notify(f"Asked the browser to open {url}", timeout=4)
         else:
             self.notify(f"No link: the source is {url or 'unknown'}.", timeout=3)

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from tracker import headline, trends
 from tracker.store import Store
 
 from screens.base import DataScreen
-from screens.cells import add_columns, cell, trend
+from screens.nav import NavBar
+from screens.cells import add_columns, cell, lines, trend
 
 LATEST = 12
 """How many of the newest changes the overview lists."""
@@ -44,20 +45,22 @@ def status_line(store: Store) -> str:
         else "never refreshed"
     pending = db.execute("SELECT count(*) FROM proposals WHERE status = 'pending'").fetchone()[0] \
         if db["proposals"].exists() else 0
-    return f"{src} · {refreshed} · {pending} pending reviews"
+    newest = db.execute("SELECT max(as_of) FROM observations").fetchone()[0] or "none"
+    return f"Data as of {newest} · {src} · {refreshed} · {pending} pending reviews"
 
 
 class OverviewScreen(DataScreen):
     """The state of coordination at a glance."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar("overview")
         with Vertical(id="overview"):
             yield Static(id="status", markup=False)
             yield Static("Headline figures", classes="section", markup=False)
             yield DataTable(id="figures", cursor_type="row", zebra_stripes=True)
             yield Static("Latest changes", id="latest-title", classes="section", markup=False)
             yield DataTable(id="latest", cursor_type="row", zebra_stripes=True)
+            yield Static(id="preview", classes="preview", markup=False)
         yield Footer()
 
     def fetch(self, store: Store) -> Overview:
@@ -71,13 +74,16 @@ class OverviewScreen(DataScreen):
         figures = self.query_one("#figures", DataTable)
         figures.clear(columns=True)
         width = self.size.width
-        add_columns(figures, width, [("Figure", None, 0), ("Now", None, 18),
+        now_width = max([3, *(len(f.text) for f in data.figures)])
+        add_columns(figures, width, [("Figure", None, 0), ("Now", None, now_width),
                                      (f"On {start}", None, 13), ("Trend", None, 10)])
         for f in data.figures:
             figures.add_row(cell(f.label), cell(f.text),
                             cell("" if f.before is None else f.before), trend(f.direction))
         self.query_one("#latest-title", Static).update(
-            f"Latest changes since {start} (window {self.app.window}; w to change)")
+            f"Latest changes since {start} (window {self.app.window}; w to change)"
+            if data.changes else f"No changes dated since {start}: press w for a longer window")
+        self.changes = {f"{c.indicator_id}|{c.field}|{c.as_of}": c for c in data.changes}
         latest = self.query_one("#latest", DataTable)
         latest.clear(columns=True)
         add_columns(latest, width, [("As of", None, 10), ("Indicator", None, 0),
@@ -85,6 +91,14 @@ class OverviewScreen(DataScreen):
         for c in data.changes:
             latest.add_row(cell(c.as_of), cell(c.name), cell(c.label), cell(c.new),
                            trend(c.direction, c.flip), key=f"{c.indicator_id}|{c.field}|{c.as_of}")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        change = getattr(self, "changes", {}).get(event.row_key.value or "")
+        if event.data_table.id == "latest" and change is not None:
+            self.query_one("#preview", Static).update(lines(
+                ("", f"{change.name} · {change.label} · {change.as_of}"),
+                ("From", change.old), ("To", change.new),
+                ("Source", f"{change.source} ({change.confidence} confidence)")))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "latest" and event.row_key.value:

@@ -6,16 +6,37 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from tracker import queries
 from tracker.store import Store
 
 from screens.base import DataScreen
-from screens.cells import ROLE_GLYPHS, ROLE_STYLES, cell
+from screens.nav import NavBar
+from screens.cells import ROLE_GLYPHS, ROLE_STYLES, cell, lines
 
 PINNED = ("USA", "CHN")
-"""Parties listed first, so the US and China are easy to find."""
+
+
+_DROP = {"declaration", "statement", "network", "commitments", "of", "the", "on", "for",
+         "conduct", "report", "group"}
+_ABBREVIATIONS = {"international": "Intl", "ministerial": "Min.", "frontier": "Frontier"}
+_UPPER = {"g7", "ai", "un", "eu", "cets", "gpai", "aisi", "haip", "reaim", "waico", "oecd",
+          "unga", "nc3", "laws", "us"}
+
+
+def short_label(mechanism_id: str, name: str) -> str:
+    """A column header made from the mechanism's id: ``seoul-ministerial-statement`` ->
+    ``Seoul Min.``, ``cets-225`` -> ``CETS 225``; at most 12 wide."""
+    words = []
+    for token in mechanism_id.split("-"):
+        if token in _DROP:
+            continue
+        word = token.upper() if token in _UPPER else _ABBREVIATIONS.get(token, token.title())
+        if len(" ".join([*words, word])) > 12:
+            break
+        words.append(word)
+    return " ".join(words) or name[:12]
 
 
 @dataclass
@@ -25,6 +46,8 @@ class Matrix:
     """party -> mechanism -> latest role"""
     names: dict[str, str]
     groups: dict[str, list[str]]
+    group_names: dict[str, str]
+    companies: set[str]
 
 
 class ParticipationScreen(DataScreen):
@@ -42,9 +65,10 @@ class ParticipationScreen(DataScreen):
         self.by_count = True
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar("participation")
         yield Static(id="matrix-title", classes="section", markup=False)
         yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True)
+        yield Static(id="preview", classes="preview", markup=False)
         yield Static(id="legend", markup=False)
         yield Footer()
 
@@ -58,8 +82,12 @@ class ParticipationScreen(DataScreen):
             for party, role in queries.current_parties(entries).items():
                 roles.setdefault(party, {})[row.id] = role
         names = dict(store.db.execute("SELECT code, name FROM parties").fetchall())
-        groups = {g: v["members"] for g, v in queries.groups(store.db).items()}
-        return Matrix(mechanisms, roles, names, groups)
+        found = queries.groups(store.db)
+        groups = {g: v["members"] for g, v in found.items()}
+        companies = {r[0] for r in store.db.execute(
+            "SELECT code FROM parties WHERE kind = 'company'")}
+        return Matrix(mechanisms, roles, names, groups,
+                      {g: v["name"] for g, v in found.items()}, companies)
 
     def show(self, data: Matrix) -> None:
         self.data = data
@@ -70,24 +98,28 @@ class ParticipationScreen(DataScreen):
         data = self.data
         if data is None:
             return
-        parties = list(data.roles)
+        # Companies sign commitments, not treaties: they are left out of the parties' matrix.
+        parties = [p for p in data.roles if p not in data.companies]
         if self.group != "all":
             members = set(data.groups.get(self.group, []))
-            parties = [p for p in data.groups.get(self.group, [])] + \
-                [p for p in parties if p in members and p not in data.groups[self.group]]
+            parties = sorted(set(parties) | members)
+            parties = [p for p in parties if p in members]
         counts = {p: sum(1 for r in data.roles.get(p, {}).values() if r in queries.IN_ROLES)
                   for p in parties}
+        name = lambda p: data.names.get(p, p).casefold()  # noqa: E731
         if self.by_count:
-            parties.sort(key=lambda p: (-counts[p], p))
+            parties.sort(key=lambda p: (-counts[p], name(p)))
         else:
-            parties.sort(key=lambda p: data.names.get(p, p))
-        parties = [p for p in PINNED if p in parties] + [p for p in parties if p not in PINNED]
+            parties.sort(key=name)
+        pinned = [p for p in PINNED if p in parties]
+        parties = pinned + [p for p in parties if p not in PINNED]
+        self.mechanism_names = dict(data.mechanisms)
         table = self.query_one("#matrix", DataTable)
         table.clear(columns=True)
-        table.add_column("Party", key="party")
-        table.add_column("In", key="count")
-        for mid, _ in data.mechanisms:
-            table.add_column(mid[:12], key=mid)
+        table.add_column("Party", key="party", width=24)
+        table.add_column("In", key="count", width=3)
+        for mid, mname in data.mechanisms:
+            table.add_column(short_label(mid, mname), key=mid)
         for p in parties:
             style = "bold" if p in PINNED else ""
             glyphs = []
@@ -97,12 +129,15 @@ class ParticipationScreen(DataScreen):
             table.add_row(cell(f"{data.names.get(p, p)} ({p})", style), cell(counts[p]),
                           *glyphs, key=p)
         order = "by number of mechanisms" if self.by_count else "by name"
+        group = "all parties" if self.group == "all" else \
+            f"{self.group}: {data.group_names.get(self.group, self.group)}"
+        first = " · " + " and ".join(pinned) + " first" if pinned else ""
         self.query_one("#matrix-title", Static).update(
-            f"{len(parties)} parties × {len(data.mechanisms)} mechanisms with ledgers · group "
-            f"{self.group} (g) · {order} (s) · US and China first")
+            f"{len(parties)} parties × {len(data.mechanisms)} mechanisms with ledgers · {group} "
+            f"(g) · {order} (s){first}")
         self.query_one("#legend", Static).update(
             "R ratified  S signed  E endorsed  M member  o observer  ✗ declined  W withdrew  "
-            "· none recorded. Ledgers may be incomplete (see each mechanism's detail).")
+            "· none recorded. Ledgers may be incomplete: enter opens the mechanism.")
 
     def action_next_group(self) -> None:
         """Show all parties, then each group in turn."""
@@ -116,6 +151,19 @@ class ParticipationScreen(DataScreen):
         """Sort by number of mechanisms, or by name."""
         self.by_count = not self.by_count
         self.draw()
+
+    def on_data_table_cell_highlighted(self, event: DataTable.CellHighlighted) -> None:
+        if self.data is None:
+            return
+        party = event.cell_key.row_key.value or ""
+        column = event.cell_key.column_key.value or ""
+        name = self.data.names.get(party, party)
+        if column in ("party", "count"):
+            self.query_one("#preview", Static).update(lines(("", f"{name} ({party})")))
+            return
+        role = self.data.roles.get(party, {}).get(column, "no role recorded")
+        self.query_one("#preview", Static).update(lines(
+            ("", f"{name} ({party}) · {self.mechanism_names.get(column, column)}: {role}")))
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         column = event.cell_key.column_key.value

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from tracker.store import Store
 
 from screens.base import DataScreen
+from screens.nav import NavBar
 from screens.cells import add_columns, cell
 
 STATUS_STYLES = {"ok": "green", "stale": "yellow"}
@@ -17,7 +18,7 @@ class SourcesScreen(DataScreen):
     """Where refreshes come from, and whether they are working."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar("sources")
         yield Static(id="sources-title", classes="section", markup=False)
         yield DataTable(id="sources", cursor_type="row", zebra_stripes=True)
         yield Footer()

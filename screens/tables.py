@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Header, Input, OptionList, Static
+from textual.widgets import DataTable, Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tracker import queries, trends
 from tracker.store import Store
 
 from screens.base import DataScreen
-from screens.cells import add_columns, cell, valued
+from screens.nav import NavBar
+from screens.cells import add_columns, cell, lines, valued
 
 
 @dataclass
@@ -46,12 +47,14 @@ def sort_key(field: dict | None, row: queries.Row, column: str):
 class TablesScreen(DataScreen):
     """The research page's tables, the domains and the mechanisms, with current values."""
 
+    AUTO_FOCUS = "#rows"
+
     BINDINGS = [
         Binding("slash", "filter", "Filter"),
         Binding("s", "sort", "Sort"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
-        Binding("left_square_bracket", "category(-1)", "Prev table", show=False),
-        Binding("right_square_bracket", "category(1)", "Next table", show=False),
+        Binding("left_square_bracket", "category(-1)", "Prev table"),
+        Binding("right_square_bracket", "category(1)", "Next table"),
     ]
 
     def __init__(self) -> None:
@@ -63,13 +66,14 @@ class TablesScreen(DataScreen):
         self.sort_touched = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield NavBar("tables")
         with Horizontal():
             yield OptionList(id="categories")
             with Vertical(id="table-pane"):
                 yield Static(id="table-title", classes="section", markup=False)
                 yield Input(placeholder="Filter names and values (Esc clears)", id="filter")
                 yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
+                yield Static(id="preview", classes="preview", markup=False)
         yield Footer()
 
     def fetch(self, store: Store) -> Tables:
@@ -114,7 +118,7 @@ class TablesScreen(DataScreen):
             specs.append((f["label"], f["field"], 0 if f["scale_kind"] == "text" else
                           max(8, min(18, len(f["label"]) + 2))))
         specs += [("As of", "as_of", 10), ("Conf.", "confidence", 6)]
-        add_columns(table, table.size.width or self.size.width - 22, specs)
+        add_columns(table, (table.size.width or self.size.width - 22) - 2, specs)
         for r in rows:
             values = []
             for f in cat["fields"]:
@@ -125,7 +129,8 @@ class TablesScreen(DataScreen):
                              key=("high", "medium", "low").index, default="")
             table.add_row(cell(r.name), *values, cell(r.as_of), cell(confidence), key=r.id)
         order = "▼" if self.sort_reverse else "▲"
-        shown = f"{len(rows)} rows" + (f" matching {needle!r}" if needle else "")
+        shown = f"{len(rows)} row{'' if len(rows) == 1 else 's'}" + \
+            (f" matching {needle!r}" if needle else "")
         label = next((f["label"] for f in cat["fields"] if f["field"] == self.sort_column),
                      self.sort_column.replace("_", " "))
         self.query_one("#table-title", Static).update(
@@ -180,6 +185,23 @@ class TablesScreen(DataScreen):
         self.sort_reverse = not self.sort_reverse if key == self.sort_column else False
         self.sort_column = key
         self.draw()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if self.data is None:
+            return
+        row = next((r for r in self.data.rows if r.id == event.row_key.value), None)
+        cat = next((c for c in self.data.categories if c["id"] == self.category), None)
+        if row is None or cat is None:
+            return
+        pairs = [("", f"{row.name} ({row.id}) · enter for its history")]
+        for f in cat["fields"]:
+            cur = row.values.get(f["field"])
+            if cur:
+                extra = f" (also reported: {'; '.join(cur.disputed_by)})" if cur.disputed_by \
+                    else ""
+                pairs.append((f["label"], f"{cur.value}{extra} · {cur.as_of}, "
+                                          f"{cur.confidence} confidence"))
+        self.query_one("#preview", Static).update(lines(*pairs))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         from screens.detail import DetailScreen

@@ -63,13 +63,16 @@ async def test_filter_a_table_and_open_a_detail(store, catalog, tmp_path):
         assert rows.row_count == 1
         assert rows.get_row_at(0)[0].plain == "Pace mismatch"
         await pilot.press("enter")  # back to the table
+        preview = str(app.screen.query_one("#preview").render())
+        assert "Severity: Moderate · 2025-06, low confidence" in preview
         await pilot.press("enter")  # open the highlighted row
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
         history = table(app, "#history")
         assert [history.get_row_at(i)[2].plain for i in range(history.row_count)] == \
             ["High", "Moderate"]
-        assert table(app, "#current").row_count == 1
+        current = str(app.screen.query_one("#current").render())
+        assert "Severity: Moderate" in current and "https://example.org/later" in current
         await pilot.press("escape")
         assert not isinstance(app.screen, DetailScreen)
         await pilot.press("escape")  # clears the filter
@@ -152,3 +155,14 @@ async def test_hostile_text_is_shown_literally(store, catalog_path, tmp_path):
         await settle(pilot)
         cellv = table(app, "#rows").get_row_at(1)[1]
         assert cellv.plain == "[bold red]x[/] red"
+
+
+async def test_refresh_and_export_at_once_do_not_crash(store, catalog, tmp_path):
+    app = make_app(store, catalog, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("r", "e")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("Refreshed" in m for m in messages), messages
+        assert any("written to" in m for m in messages), messages
+        assert not any("failed" in m for m in messages), messages

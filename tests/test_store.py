@@ -112,3 +112,43 @@ def test_a_failed_write_leaves_nothing(store, catalog):
                 "source": "analyst", "confidence": "low"})
             raise RuntimeError("crash half-way")
     assert store.db["observations"].count == count
+
+
+def test_two_writers_at_once_wait_for_each_other(tmp_path, catalog):
+    """A refresh and an export writing at the same moment: neither fails as locked."""
+    import threading
+
+    from tracker.export import build, write
+
+    path = tmp_path / "shared.db"
+    first = Store.open(path, clock=lambda: FROZEN)
+    sync(first, catalog)
+    first.close()
+    errors: list[BaseException] = []
+
+    def syncing() -> None:
+        store = Store.open(path, clock=lambda: FROZEN)
+        try:
+            for _ in range(15):
+                sync(store, catalog, force=True)
+        except BaseException as exc:  # noqa: BLE001 - the test reports any failure
+            errors.append(exc)
+        finally:
+            store.close()
+
+    def exporting() -> None:
+        store = Store.open(path, clock=lambda: FROZEN)
+        try:
+            for _ in range(15):
+                write(store, build(store, "md"), f"{tmp_path}/out/")
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=syncing), threading.Thread(target=exporting)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []

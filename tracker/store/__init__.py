@@ -86,9 +86,24 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """One atomic write: all of it lands, or none of it does."""
-        with self.db.atomic():
+        """One atomic write: all of it lands, or none of it does.
+
+        The write lock is taken up front (``BEGIN IMMEDIATE``): a transaction that starts
+        as a read and upgrades later fails at once when another process wrote meanwhile,
+        whereas waiting for the lock at the start lets the busy timeout do its job.
+        """
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield self.db
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
             yield self.db
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.execute("COMMIT")
 
     def get_meta(self, key: str) -> str | None:
         """A value from the ``meta`` table."""

@@ -1,0 +1,36 @@
+"""The top bar: the product's name and the screens, the current one highlighted."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+SCREENS = (("1", "overview", "Overview"), ("2", "tables", "Tables"), ("3", "trends", "Trends"),
+           ("4", "participation", "Parties"), ("5", "calendar", "Calendar"),
+           ("6", "sources", "Sources"))
+"""Key, mode and label of each peer screen, in order."""
+
+
+class NavBar(Static):
+    """`tracker  1 Overview  2 Tables ...`: where you are and how to get elsewhere."""
+
+    DEFAULT_CSS = """
+    NavBar {
+        height: 1;
+        background: $panel;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, current: str) -> None:
+        super().__init__(markup=False)
+        self.current = current
+
+    def on_mount(self) -> None:
+        text = Text("tracker", style="bold")
+        for key, mode, label in SCREENS:
+            text.append("  ")
+            style = "reverse bold" if mode == self.current else ""
+            text.append(f"{key} ", style="bold")
+            text.append(label + " ", style=style)
+        self.update(text)
