@@ -135,7 +135,7 @@ def test_trends_command(run):
     out = result.stdout
     assert "3 changes since 2023-11-22" in out
     assert "Pace mismatch" in out and "▲ better" in out
-    assert "ratifications for entry into force" not in out  # no rule declared
+    assert "Test Treaty ratifications" not in out  # no rule declared
     data = json.loads(run("trends", "--since", "all", "--format", "json").stdout)
     assert data["window_start"] is None and len(data["changes"]) == 3
     assert "No changes dated since 2026-01-01." in run("trends", "--since", "2026").stdout

@@ -121,5 +121,5 @@ def test_headline_figures_and_their_trends(store, catalog_path):
     assert (figs["parties"].value, figs["parties"].before) == (4, 3)
     eif = figs["test-treaty:ratified"]
     assert eif.text == "1 of 2 (1 of 1 G7)"
-    assert eif.label == "Test Treaty ratifications for entry into force"
+    assert eif.label == "Test Treaty ratifications"
     assert (eif.value, eif.before, eif.direction) == (1, 0, BETTER)

@@ -114,7 +114,7 @@ def figures(db: Database, since: str | None) -> list[Figure]:
             "signature or later, or that have a signature in their ledger."),
         fig("treaties-in-force", "Binding AI treaties in force", str(now["treaties-in-force"]),
             "Treaties marked binding whose current status is In force."),
-        fig("us-and-china", "Mechanisms with both US and China",
+        fig("us-and-china", "Mechanisms with US and China",
             str(now["us-and-china"]), "From the recorded membership ledgers (some are "
             "incomplete)."),
         fig("parties", "Parties in any mechanism", str(now["parties"]),
@@ -128,6 +128,7 @@ def figures(db: Database, since: str | None) -> list[Figure]:
         text = f"{now[f'{ind}:ratified']} of {rule['ratifications']}"
         if rule.get("group"):
             text += f" ({now[f'{ind}:group']} of {rule['group_minimum']} {rule['group']})"
-        out.append(fig(f"{ind}:ratified", f"{short_name(names.get(ind, ind))} ratifications "
-                       "for entry into force", text, rule.get("note") or ""))
+        out.append(fig(f"{ind}:ratified", f"{short_name(names.get(ind, ind))} ratifications",
+                       text, "Ratifications against what entry into force needs. "
+                       + (rule.get("note") or "")))
     return out
