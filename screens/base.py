@@ -37,10 +37,14 @@ class DataScreen(Screen):
 
     def _loaded(self, data: Any) -> None:
         self.loaded = data
+        self.shown_width = self.size.width
         self.show(data)
 
     def on_resize(self) -> None:
-        if getattr(self, "loaded", None) is not None:
+        # Column widths follow the terminal: redraw when the width really changed.
+        if getattr(self, "loaded", None) is not None and \
+                self.size.width != getattr(self, "shown_width", None):
+            self.shown_width = self.size.width
             self.show(self.loaded)
 
     def fetch(self, store: Store) -> Any:

@@ -50,8 +50,10 @@ def test_detail(app, snap_compare):
     from screens.detail import DetailScreen
 
     async def run_before(pilot) -> None:
-        pilot.app.push_screen(DetailScreen("test-treaty"))
+        await pilot.app.push_screen(DetailScreen("test-treaty"))
         await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 40), run_before=run_before)
