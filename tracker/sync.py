@@ -57,6 +57,7 @@ def sync(store: Store, catalog: Catalog, *, force: bool = False) -> SyncResult:
         observations = _observations(db, catalog, now, run_id)
         memberships = _memberships(db, catalog, now, run_id)
         events = _events(db, catalog, now)
+        _sources(db, catalog, now)
         store.set_meta("catalog_digest", catalog.digest)
         store.set_meta("catalog_path", catalog.path)
         store.set_meta("synced_at", now)
@@ -217,3 +218,18 @@ def _events(db, catalog: Catalog, now: str) -> int:
         db.execute("UPDATE events SET retired_at = ? WHERE id = ? AND retired_at IS NULL",
                    [now, event_id])
     return added
+
+
+def _sources(db, catalog: Catalog, now: str) -> None:
+    from tracker.writes import sources_table_rows
+
+    known = {r[0] for r in db.execute("SELECT id FROM sources")}
+    rows = sources_table_rows(catalog.model.sources, now)
+    for row in rows:
+        if row["id"] not in known:
+            row["added_at"] = now
+        db["sources"].upsert(row, pk="id")
+    live = {r["id"] for r in rows}
+    for source_id in known - live:
+        db.execute("UPDATE sources SET retired_at = ? WHERE id = ? AND retired_at IS NULL",
+                   [now, source_id])

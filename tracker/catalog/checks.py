@@ -102,6 +102,8 @@ def check(model: CatalogModel, doc: Document) -> list[Problem]:
             parties.check(loc + ("party",), entry.party)
             sources.check(loc + ("source",), entry.source)
 
+    _check_sources(model, bad, sources, categories)
+
     for i, event in enumerate(model.events):
         loc = ("events", i)
         sources.check(loc + ("source",), event.source)
@@ -181,3 +183,46 @@ class _PartyCheck:
         if not (is_country(code) or code in self.orgs):
             self.bad(loc, f"unknown party {code!r} (allowed: an ISO 3166-1 alpha-3 country "
                      "code such as USA, or a code declared under 'organisations')")
+
+
+def _check_sources(model: CatalogModel, bad, sources: _SourceCheck, categories) -> None:
+    from pydantic import ValidationError
+
+    from tracker.fetchers.params import PARAMS, TARGETS
+
+    _unique(((("sources", i, "id"), src.id) for i, src in enumerate(model.sources)), "source",
+            bad)
+    by_id = {ind.id: ind for ind in model.indicators}
+    for i, src in enumerate(model.sources):
+        loc = ("sources", i)
+        if not src.url.startswith(("http://", "https://")):
+            bad(loc + ("url",), f"{src.url!r} is not an http(s) URL")
+        try:
+            PARAMS[src.kind].model_validate(src.params)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                where = ".".join(str(p) for p in err["loc"]) or "params"
+                bad(loc + ("params",), f"params.{where}: {err['msg']} (see the '{src.kind}' "
+                    "kind in docs/sources.md)")
+        feeds = src.feeds
+        want = TARGETS[src.kind]
+        if want == "mechanism":
+            target = by_id.get(feeds.mechanism or "")
+            if target is None or target.category != MECHANISMS:
+                bad(loc + ("feeds",), f"a {src.kind} source feeds a mechanism's ledger: "
+                    f"'mechanism' must name a mechanism indicator, not {feeds.mechanism!r}")
+            continue
+        if feeds.events and src.kind == "feed":
+            continue
+        target = by_id.get(feeds.indicator or "")
+        if target is None:
+            bad(loc + ("feeds",), f"unknown indicator {feeds.indicator!r} in feeds "
+                f"(a {src.kind} source feeds {want})")
+            continue
+        fields = categories[target.category].fields
+        if feeds.field not in fields:
+            bad(loc + ("feeds",), f"unknown field {feeds.field!r} for {target.id!r} "
+                f"(allowed: {_list(fields)})")
+        elif model.scales[fields[feeds.field].scale].kind != "numeric":
+            bad(loc + ("feeds",), f"field {feeds.field!r} must be numeric: a {src.kind} "
+                "source produces numbers")

@@ -183,6 +183,37 @@ class Event(Provenance):
     links: list[StrictStr] = []
 
 
+SourceKind = Literal["wikidata-sparql", "epoch-csv", "federal-register", "feed",
+                     "govuk-search", "json", "csv"]
+
+
+class SourceTarget(_Strict):
+    """What a source feeds: a field of an indicator, a mechanism's ledger, or the timeline."""
+
+    indicator: StrictStr | None = None
+    field: StrictStr | None = None
+    mechanism: StrictStr | None = None
+    events: bool = False
+
+
+class SourceDef(_Strict):
+    """A declared fetch: where, how to read it, what it feeds, and who reviews it."""
+
+    id: Slug
+    kind: SourceKind
+    url: StrictStr
+    params: dict[str, object] = {}
+    """Kind-specific settings (a query, a column, a path, a filter, an aggregate)."""
+    feeds: SourceTarget
+    review: Literal["auto", "manual"] = "auto"
+    """``manual``: every fetched value waits in the review queue for an analyst."""
+    freshness: Annotated[str, Field(pattern=r"^\d+[dwmy]$")] | None = None
+    confidence: Confidence = "medium"
+    """How far the source's values are trusted."""
+    max_bytes: Annotated[int, Field(ge=1024)] | None = None
+    note: StrictStr | None = None
+
+
 class CatalogModel(_Strict):
     """The whole catalog file."""
 
@@ -195,3 +226,4 @@ class CatalogModel(_Strict):
     indicators: list[Indicator]
     memberships: dict[StrictStr, Ledger] = {}
     events: list[Event] = []
+    sources: list[SourceDef] = []

@@ -141,7 +141,32 @@ def _v3_entry_into_force(db: sqlite_utils.Database) -> None:
     db["fields"].create_index(["scale_id"])
 
 
-MIGRATIONS: list[Migration] = [_v1_content, _v2_runs_and_sources, _v3_entry_into_force]
+def _v4_review_queue(db: sqlite_utils.Database) -> None:
+    """Proposals waiting for an analyst, pinned identifiers, and feed items already seen."""
+    db["proposals"].create(
+        {"id": int, "source_id": str, "run_id": int, "kind": str, "indicator_id": str,
+         "field": str, "value": str, "value_num": float, "as_of": str, "party": str,
+         "role": str, "date": str, "source_url": str, "confidence": str, "note": str,
+         "reason": str, "response_hash": str, "status": str, "created_at": str,
+         "decided_at": str, "decided_by": str},
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db["proposals"].create_index(["status"])
+    db["source_pins"].create(
+        {"source_id": str, "key": str, "value": str, "pinned_at": str},
+        pk=("source_id", "key"),
+    )
+    db["feed_items"].create(
+        {"source_id": str, "item_id": str, "first_seen": str, "published": str, "title": str,
+         "link": str},
+        pk=("source_id", "item_id"),
+    )
+    db["sources"].add_column("confidence", str)
+
+
+MIGRATIONS: list[Migration] = [_v1_content, _v2_runs_and_sources, _v3_entry_into_force,
+                               _v4_review_queue]
 """Migration ``i`` brings a store from version ``i`` to ``i + 1``."""
 
 LATEST = len(MIGRATIONS)

@@ -1,0 +1,134 @@
+"""The `refresh`, `review` and `sources` commands: keeping the store current."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+import click
+
+from tracker import render
+from tracker.cli import Env, Failed, cli
+from tracker.errors import EXIT_SOURCES_FAILED
+
+
+@cli.command()
+@click.option("--source", "-s", "only", multiple=True, metavar="ID",
+              help="Only this source (repeatable).")
+@click.option("--dry-run", is_flag=True, help="Fetch and show what would change; write nothing.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the changes and the failures.")
+@click.option("--export", "export_dir", metavar="DIR",
+              help="Then write a Markdown snapshot to DIR (as `tracker export -o DIR/`).")
+@click.pass_context
+def refresh(ctx: click.Context, only: tuple[str, ...], dry_run: bool, quiet: bool,
+            export_dir: str | None) -> None:
+    """Fetch the declared sources and record what changed.
+
+    Prints only the changes when --quiet or not on a terminal, so cron mails nothing but
+    news. Exit codes: 0 ok, 1 some sources failed (the rest were refreshed), 2 bad
+    invocation or catalog, 75 another refresh holds the lock.
+
+    \b
+    Example:
+      tracker refresh --source federal-register-ai --dry-run
+      17 6 * * * tracker refresh --quiet --export ~/briefings/
+    """
+    from tracker.fetchers import make_client
+    from tracker.refresh import refresh as run, refresh_lock, select
+
+    env = ctx.find_object(Env)
+    catalog = env.catalog()
+    select(catalog, list(only))
+    store = env.store()
+    interactive = sys.stdout.isatty() and not quiet
+    with refresh_lock(store.path):
+        report = asyncio.run(_run(run, store, catalog, make_client, list(only), dry_run,
+                                  interactive))
+    for outcome in report.outcomes:
+        for change in outcome.changes:
+            render.line(sys.stdout, ("would record " if dry_run else "") + change)
+        if outcome.error:
+            render.line(sys.stderr, f"{outcome.source_id}: failed: {outcome.error}")
+    if interactive:
+        ok = len(report.outcomes) - len(report.failed)
+        render.line(sys.stdout, f"{ok} of {len(report.outcomes)} sources refreshed"
+                    + (" (dry run: nothing written)" if dry_run else ""))
+    if export_dir and not dry_run:
+        from tracker import export
+
+        snapshot = export.build(store, "md")
+        export.write(store, snapshot, export_dir.rstrip(os.sep) + os.sep)
+    if report.failed:
+        ctx.exit(EXIT_SOURCES_FAILED)
+
+
+async def _run(run, store, catalog, make_client, only, dry_run, interactive):
+    async with make_client() as client:
+        if not interactive:
+            return await run(store, catalog, client, only=only, dry_run=dry_run)
+        from rich.progress import Progress
+
+        total = len(catalog.model.sources) if not only else len(only)
+        with Progress(transient=True) as bar:
+            task = bar.add_task("Refreshing", total=total)
+            return await run(store, catalog, client, only=only, dry_run=dry_run,
+                             progress=lambda o: bar.update(
+                                 task, advance=1, description=f"{o.source_id}: {o.status}"))
+
+
+@cli.command()
+@click.argument("action", type=click.Choice(["list", "accept", "reject"]), default="list")
+@click.argument("proposal_ids", metavar="[ID]...", nargs=-1, type=int)
+@click.option("--author", default=lambda: os.environ.get("USER") or "analyst",
+              show_default="$USER", help="Who decides.")
+@click.pass_context
+def review(ctx: click.Context, action: str, proposal_ids: tuple[int, ...], author: str) -> None:
+    """List fetched values waiting for review, or accept or reject them (logged).
+
+    \b
+    Example:
+      tracker review
+      tracker review accept 3 4 --author ana
+    """
+    from tracker import review as queue
+
+    store = ctx.find_object(Env).store()
+    if action == "list":
+        rows = queue.pending(store)
+        if not rows:
+            click.echo("No proposals are waiting for review.")
+            return
+        render.table(sys.stdout, f"{len(rows)} proposals waiting for review",
+                     ["ID", "Proposal", "Why", "Source", "Fetched"],
+                     [[p["id"], queue.describe(p), p["reason"], p["source_id"],
+                       p["created_at"]] for p in rows], wrap=(1, 2))
+        return
+    if not proposal_ids:
+        raise Failed(f"review {action}: give the id of at least one proposal")
+    for pid in proposal_ids:
+        p = queue.decide(store, pid, action == "accept", author)
+        render.line(sys.stdout, f"{p['status']} {pid}: {queue.describe(p)} (by {author})")
+
+
+@cli.command()
+@click.pass_context
+def sources(ctx: click.Context) -> None:
+    """Show each declared source and its health: last success, status, failures, last error.
+
+    \b
+    Example:
+      tracker sources
+    """
+    from tracker.source_health import health
+
+    store = ctx.find_object(Env).store()
+    rows = health(store)
+    if not rows:
+        click.echo("No sources are declared in the catalog.")
+        return
+    render.table(sys.stdout, "Sources", ["ID", "Kind", "Status", "Last success", "Failures",
+                                         "Last error", "URL"],
+                 [[r["id"], r["kind"], r["state"], r["last_success"] or "never",
+                   r["consecutive_failures"] or 0, r["last_error"] or "", r["url"]]
+                  for r in rows], wrap=(5, 6))

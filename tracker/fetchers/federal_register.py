@@ -1,0 +1,49 @@
+"""US Federal Register API: how many documents match a term, per year."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from tracker.fetchers import http
+from tracker.fetchers.base import Context, Fetched, ParseError, Value
+from tracker.fetchers.params import FederalRegisterParams
+
+ACCEPT = ("application/json",)
+CAP = 10_000
+"""The API caps `count`: a count at the cap is a floor, not a total."""
+
+
+def parse(body: bytes) -> int:
+    """The ``count`` of a documents.json answer (a zero-match answer has no ``results``)."""
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        raise ParseError(f"malformed JSON: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("count"), int) \
+            or isinstance(data.get("count"), bool):
+        raise ParseError("no integer 'count' in the answer")
+    return data["count"]
+
+
+async def fetch(ctx: Context, source) -> Fetched:
+    params = FederalRegisterParams.model_validate(source.params)
+    results, hashes = [], []
+    for year in params.years:
+        if year > ctx.today.year:
+            continue
+        query = [("conditions[term]", params.term),
+                 ("conditions[publication_date][year]", str(year)),
+                 ("per_page", "1"), ("fields[]", "document_number")]
+        resp = await http.get(ctx.client, source.url, accept=ACCEPT, params=query,
+                              max_bytes=ctx.max_bytes or http.MAX_BYTES, sleep=ctx.sleep)
+        count = parse(resp.body)
+        hashes.append(resp.body_hash)
+        note = f"Documents matching {params.term} published in {year}"
+        if count >= CAP:
+            note += f"; the API caps counts at {CAP}, so this is a floor"
+        if year == ctx.today.year:
+            note += f"; year to date ({ctx.today.isoformat()})"
+        results.append(Value(source.feeds.indicator, source.feeds.field, count, str(year), note))
+    digest = hashlib.sha256("".join(hashes).encode()).hexdigest()
+    return Fetched(results, digest)

@@ -1,0 +1,38 @@
+"""GOV.UK Search API: the total number of documents a search finds."""
+
+from __future__ import annotations
+
+import json
+
+from tracker.fetchers import http
+from tracker.fetchers.base import Context, Fetched, ParseError, Value
+from tracker.fetchers.params import GovukSearchParams
+
+
+def parse(body: bytes) -> int:
+    """The ``total`` of a search.json answer."""
+    try:
+        data = json.loads(body)
+    except ValueError as exc:
+        raise ParseError(f"malformed JSON: {exc}") from None
+    total = data.get("total") if isinstance(data, dict) else None
+    if not isinstance(total, int) or isinstance(total, bool):
+        raise ParseError("no integer 'total' in the answer")
+    return total
+
+
+async def fetch(ctx: Context, source) -> Fetched:
+    params = GovukSearchParams.model_validate(source.params)
+    query: list[tuple[str, str]] = [("count", "0")]
+    for key, value in params.query.items():
+        for v in value if isinstance(value, list) else [value]:
+            query.append((key, v))
+    resp = await http.get(ctx.client, source.url, accept=("application/json",), params=query,
+                          validators=ctx.validators, max_bytes=ctx.max_bytes or http.MAX_BYTES,
+                          sleep=ctx.sleep)
+    if resp.not_modified:
+        return Fetched([], resp.body_hash, resp.etag, resp.last_modified, True)
+    total = parse(resp.body)
+    return Fetched([Value(source.feeds.indicator, source.feeds.field, float(total),
+                          ctx.today.isoformat())], resp.body_hash, resp.etag,
+                   resp.last_modified)

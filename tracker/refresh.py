@@ -1,0 +1,162 @@
+"""Run the declared sources and write what they found, one transaction per source.
+
+Hosts are fetched in parallel, the sources of one host in series with a pause between.
+A failed, empty, blocked or malformed answer records a health failure and changes no
+value; unchanged values are not written again; values that need an analyst (a ``manual``
+source, or a contradiction of a curated value) become proposals in the review queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+import httpx
+
+from tracker import fetchers
+from tracker.catalog import Catalog
+from tracker.catalog.model import SourceDef
+from tracker.errors import EXIT_LOCKED, TrackerError
+from tracker.fetchers.http import Sleep
+from tracker.store import Store
+from tracker.writes import apply, record_failure, source_state
+
+HOST_DELAY = 1.0
+"""Seconds between two requests to the same host."""
+
+
+class Locked(TrackerError):
+    """Another refresh holds the lock."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"another refresh is running (lock {path}); try again later",
+                         EXIT_LOCKED)
+
+
+@contextmanager
+def refresh_lock(db_path: str) -> Iterator[None]:
+    """Hold the store's refresh lock; the OS releases it if the process dies."""
+    if db_path == ":memory:":
+        yield
+        return
+    path = f"{db_path}.refresh-lock"
+    handle = open(path, "a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise Locked(path) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+@dataclass
+class Outcome:
+    """What one source did in one run."""
+
+    source_id: str
+    status: str
+    """``ok``, ``unchanged`` or ``failed``."""
+    changes: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass
+class Report:
+    """One refresh run."""
+
+    run_id: int | None
+    outcomes: list[Outcome]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        """The sources that failed."""
+        return [o for o in self.outcomes if o.status == "failed"]
+
+
+def select(catalog: Catalog, only: list[str] | None) -> list[SourceDef]:
+    """The sources to run: all, or those named (an unknown name is a usage error)."""
+    sources = catalog.model.sources
+    if not only:
+        return list(sources)
+    known = {s.id: s for s in sources}
+    unknown = [s for s in only if s not in known]
+    if unknown:
+        raise TrackerError(f"--source: unknown source {unknown[0]!r} "
+                           f"(declared: {', '.join(known) or 'none'})")
+    return [known[s] for s in only]
+
+
+async def refresh(store: Store, catalog: Catalog, client: httpx.AsyncClient, *,
+                  only: list[str] | None = None, dry_run: bool = False,
+                  sleep: Sleep = asyncio.sleep, host_delay: float = HOST_DELAY,
+                  progress: Callable[[Outcome], None] | None = None) -> Report:
+    """Refresh the declared sources into ``store`` (hold :func:`refresh_lock` around it)."""
+    sources = select(catalog, only)
+    run_id = None
+    if not dry_run:
+        with store.transaction():
+            run_id = store.start_run("refresh", catalog.digest)
+    hosts: dict[str, list[SourceDef]] = {}
+    for source in sources:
+        hosts.setdefault(urlparse(source.url).netloc, []).append(source)
+
+    async def one_host(queue: list[SourceDef]) -> list[Outcome]:
+        done = []
+        for i, source in enumerate(queue):
+            if i:
+                await sleep(host_delay)
+            outcome = await run_source(store, source, client, run_id, dry_run=dry_run,
+                                       sleep=sleep)
+            if progress:
+                progress(outcome)
+            done.append(outcome)
+        return done
+
+    outcomes = [o for group in await asyncio.gather(*(one_host(q) for q in hosts.values()))
+                for o in group]
+    order = {s.id: i for i, s in enumerate(sources)}
+    outcomes.sort(key=lambda o: order[o.source_id])
+    if run_id is not None:
+        failed = sum(1 for o in outcomes if o.status == "failed")
+        with store.transaction():
+            store.finish_run(run_id, "failed" if failed else "ok",
+                             f"{len(outcomes)} sources, {failed} failed")
+    return Report(run_id, outcomes)
+
+
+async def run_source(store: Store, source: SourceDef, client: httpx.AsyncClient,
+                     run_id: int | None, *, dry_run: bool, sleep: Sleep) -> Outcome:
+    """Fetch one source and write what it found; a failure is recorded, never raised."""
+    validators, pins, seen = source_state(store, source.id)
+    ctx = fetchers.Context(client=client, today=store.clock().date(), sleep=sleep,
+                           validators=validators, pins=pins, seen=seen,
+                           max_bytes=source.max_bytes)
+    try:
+        fetched = await fetchers.KINDS[source.kind](ctx, source)
+    except fetchers.NoData as exc:
+        return _failed(store, source, f"no data: {exc}", dry_run)
+    except (fetchers.FetchError, fetchers.ParseError) as exc:
+        return _failed(store, source, str(exc), dry_run)
+    except Exception as exc:  # noqa: BLE001 - one bad source must not stop the others
+        return _failed(store, source, f"unexpected {type(exc).__name__}: {exc}", dry_run)
+    changes = apply(store, source, fetched, ctx.pins, run_id, dry_run=dry_run)
+    return Outcome(source.id, "ok" if changes or not fetched.not_modified else "unchanged",
+                   changes)
+
+
+def _failed(store: Store, source: SourceDef, error: str, dry_run: bool) -> Outcome:
+    error = " ".join(error.split())[:300]
+    if not dry_run:
+        record_failure(store, source, error)
+    return Outcome(source.id, "failed", error=error)

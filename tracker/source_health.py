@@ -1,0 +1,36 @@
+"""Source health as people read it: ok, stale (older than its freshness), failing, never run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from tracker.store import Store
+from tracker.trends import span_to_days
+
+
+def state(row: dict[str, Any], today: dt.date) -> str:
+    """``failing``, ``never run``, ``stale`` or ``ok`` for one source's health row."""
+    if (row.get("consecutive_failures") or 0) > 0:
+        return "failing"
+    if not row.get("last_success"):
+        return "never run"
+    fresh = row.get("freshness")
+    if fresh:
+        age = (today - dt.date.fromisoformat(row["last_success"][:10])).days
+        if age > span_to_days(fresh):
+            return "stale"
+    return "ok"
+
+
+def health(store: Store) -> list[dict[str, Any]]:
+    """Every live source with its health and its state."""
+    today = store.clock().date()
+    rows = list(store.db.query(
+        "SELECT s.id, s.kind, s.url, s.freshness, s.review, h.last_attempt, h.last_success, "
+        "h.status, h.consecutive_failures, h.last_error FROM sources s "
+        "LEFT JOIN source_health h ON h.source_id = s.id WHERE s.retired_at IS NULL "
+        "ORDER BY s.id"))
+    for row in rows:
+        row["state"] = state(row, today)
+    return rows
