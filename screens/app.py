@@ -23,6 +23,7 @@ from screens.base import DataScreen
 from screens.calendar import CalendarScreen
 from screens.overview import OverviewScreen
 from screens.participation import ParticipationScreen
+from screens.review import ReviewScreen
 from screens.sources import SourcesScreen
 from screens.tables import TablesScreen
 from screens.trends import TrendsScreen
@@ -31,6 +32,12 @@ WINDOWS = ("30d", "90d", "1y", "3y", "all")
 """The trend windows `w` cycles through."""
 
 ClientFactory = Callable[[], httpx.AsyncClient]
+
+
+def _default_client() -> httpx.AsyncClient:
+    from tracker.fetchers import make_client
+
+    return make_client()
 
 
 class TrackerApp(App):
@@ -46,6 +53,7 @@ class TrackerApp(App):
         "participation": ParticipationScreen,
         "calendar": CalendarScreen,
         "sources": SourcesScreen,
+        "review": ReviewScreen,
     }
     """Peer screens; the detail screen is pushed on top of them."""
     DEFAULT_MODE = "overview"
@@ -56,6 +64,7 @@ class TrackerApp(App):
         Binding("4", "switch_mode('participation')", "Parties", show=False),
         Binding("5", "switch_mode('calendar')", "Calendar", show=False),
         Binding("6", "switch_mode('sources')", "Sources", show=False),
+        Binding("7", "switch_mode('review')", "Review", show=False),
         Binding("w", "next_window", "Window"),
         Binding("r", "refresh_store", "Refresh"),
         Binding("e", "export", "Export"),
@@ -85,7 +94,7 @@ class TrackerApp(App):
         self.store = store
         self.store_path = store.path
         self.catalog = catalog
-        self.client_factory = client_factory or (lambda: httpx.AsyncClient())
+        self.client_factory = client_factory or _default_client
         self.export_dir = export_dir
         self.clock = clock
         self.data_screens: list[DataScreen] = []
@@ -107,7 +116,7 @@ class TrackerApp(App):
                                     lambda m=mode: self.switch_mode(m))
         yield SystemCommand("Next trend window", "Cycle 30d, 90d, 1y, 3y, all (key w)",
                             self.action_next_window)
-        yield SystemCommand("Refresh", "Re-sync the catalog into the store (key r)",
+        yield SystemCommand("Refresh", "Fetch the declared sources (key r)",
                             self.action_refresh_store)
         yield SystemCommand("Export snapshot", "Write a Markdown snapshot (key e)",
                             self.action_export)
@@ -148,25 +157,45 @@ class TrackerApp(App):
 
     @work(thread=True, exclusive=True, group="refresh")
     def _refresh(self) -> None:
+        """The same refresh as `tracker refresh`, in a thread with its own connection."""
+        import asyncio
+
+        from tracker.refresh import refresh, refresh_lock
         from tracker.sync import sync
 
         try:
             store = Store.open(self.store_path, clock=self.clock)
             try:
-                result = sync(store, self.catalog, force=True)
+                sync(store, self.catalog, force=True)
+                with refresh_lock(store.path):
+                    report = asyncio.run(self._fetch_all(refresh, store))
             finally:
                 store.close()
         except (TrackerError, sqlite3.Error, OSError) as exc:
             self.call_from_thread(self._refreshed, None, str(exc))
             return
-        self.call_from_thread(self._refreshed, result.observations_added, "")
+        changed = sum(len(o.changes) for o in report.outcomes)
+        failed = [o.source_id for o in report.failed]
+        summary = f"{changed} changes from {len(report.outcomes)} sources"
+        if failed:
+            summary += f"; failed: {', '.join(failed)}"
+        self.call_from_thread(self._refreshed, changed, summary)
 
-    def _refreshed(self, added: int | None, error: str) -> None:
+    async def _fetch_all(self, refresh, store):
+        if not self.catalog.model.sources:
+            from tracker.refresh import Report
+
+            return Report(None, [])
+        async with self.client_factory() as client:
+            return await refresh(store, self.catalog, client, progress=lambda o: (
+                self.call_from_thread(self.notify, f"{o.source_id}: {o.status}", timeout=2)))
+
+    def _refreshed(self, added: int | None, summary: str) -> None:
         self.refreshing = False
         if added is None:
-            self.notify(f"Refresh failed: {error}", severity="error", timeout=8)
+            self.notify(f"Refresh failed: {summary}", severity="error", timeout=8)
             return
-        self.notify(f"Refreshed: {added} new values.", timeout=3)
+        self.notify(f"Refreshed: {summary}.", timeout=4)
         self.reload_all()
 
     def action_export(self) -> None:

@@ -7,7 +7,7 @@ from textual.widgets import Static
 
 SCREENS = (("1", "overview", "Overview"), ("2", "tables", "Tables"), ("3", "trends", "Trends"),
            ("4", "participation", "Parties"), ("5", "calendar", "Calendar"),
-           ("6", "sources", "Sources"))
+           ("6", "sources", "Sources"), ("7", "review", "Review"))
 """Key, mode and label of each peer screen, in order."""
 
 

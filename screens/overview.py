@@ -30,17 +30,18 @@ class Overview:
 def status_line(store: Store) -> str:
     """Source health, last refresh and pending reviews, in one line."""
     db = store.db
-    health = {"ok": 0, "stale": 0, "failing": 0}
-    for (status,) in db.execute("SELECT status FROM source_health"):
-        key = status if status in health else "failing"
-        health[key] += 1
-    sources = db["sources"].count
-    if sources:
-        src = f"Sources: {health['ok']} ok, {health['stale']} stale, {health['failing']} failing"
+    from tracker.source_health import health as source_health
+
+    states = [r["state"] for r in source_health(store)]
+    if states:
+        src = (f"Sources: {states.count('ok')} ok, {states.count('stale')} stale, "
+               f"{states.count('failing')} failing, {states.count('never run')} never run")
     else:
         src = "Sources: none declared"
-    last = db.execute("SELECT kind, finished_at FROM runs WHERE status = 'ok' "
-                      "ORDER BY id DESC LIMIT 1").fetchone()
+    last = db.execute("SELECT kind, finished_at FROM runs WHERE kind = 'refresh' AND "
+                      "finished_at IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone() or \
+        db.execute("SELECT kind, finished_at FROM runs WHERE finished_at IS NOT NULL "
+                   "ORDER BY id DESC LIMIT 1").fetchone()
     refreshed = f"last {last[0]} {last[1][:16].replace('T', ' ')}" if last and last[1] \
         else "never refreshed"
     pending = db.execute("SELECT count(*) FROM proposals WHERE status = 'pending'").fetchone()[0] \

@@ -11,7 +11,7 @@ from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import add_columns, cell
 
-STATUS_STYLES = {"ok": "green", "stale": "yellow"}
+STATUS_STYLES = {"ok": "green", "stale": "yellow", "never run": "dim"}
 
 
 class SourcesScreen(DataScreen):
@@ -24,25 +24,25 @@ class SourcesScreen(DataScreen):
         yield Footer()
 
     def fetch(self, store: Store) -> list[dict]:
-        return list(store.db.query(
-            "SELECT s.id, s.kind, s.url, h.last_success, h.status, h.consecutive_failures, "
-            "h.last_error FROM sources s LEFT JOIN source_health h ON h.source_id = s.id "
-            "WHERE s.retired_at IS NULL ORDER BY s.id"))
+        from tracker.source_health import health
+
+        return health(store)
 
     def show(self, rows: list[dict]) -> None:
         title = self.query_one("#sources-title", Static)
-        title.update(f"{len(rows)} declared sources" if rows else
+        title.update(f"{len(rows)} declared sources · r refreshes them" if rows else
                      "No sources are declared in the catalog, so nothing is fetched; "
                      "values come from the catalog and from analysts (tracker set).")
         table = self.query_one("#sources", DataTable)
         table.clear(columns=True)
         add_columns(table, self.size.width, [
-            ("Source", None, 0), ("Kind", None, 10), ("Status", None, 9),
+            ("Source", None, 0), ("Kind", None, 16), ("Status", None, 9),
             ("Last success", None, 16), ("Fails", None, 5), ("Last error", None, 0),
             ("URL", None, 0)])
         for r in rows:
-            status = r["status"] or "never run"
+            status = r["state"]
             table.add_row(cell(r["id"]), cell(r["kind"]),
                           cell(status, STATUS_STYLES.get(status, "red")),
-                          cell(r["last_success"] or ""), cell(r["consecutive_failures"] or 0),
+                          cell((r["last_success"] or "")[:16].replace("T", " ")),
+                          cell(r["consecutive_failures"] or 0),
                           cell(r["last_error"] or ""), cell(r["url"]), key=r["id"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.widgets import DataTable, Input
 
@@ -166,3 +168,120 @@ async def test_refresh_and_export_at_once_do_not_crash(store, catalog, tmp_path)
         assert any("Refreshed" in m for m in messages), messages
         assert any("written to" in m for m in messages), messages
         assert not any("failed" in m for m in messages), messages
+
+
+def _sources_app(store, tmp_path, handler):
+    import shutil
+
+    import httpx
+
+    from screens.app import TrackerApp
+    from tracker.catalog import load_catalog
+    from tracker.fetchers import make_client
+
+    from conftest import DATA
+
+    path = tmp_path / "sources.yaml"
+    shutil.copy(DATA / "catalog-sources.yaml", path)
+    catalog = load_catalog(path)
+    sync(store, catalog)
+    return TrackerApp(store, catalog, lambda: make_client(httpx.MockTransport(handler)),
+                      export_dir=tmp_path / "snapshots", clock=lambda: FROZEN)
+
+
+async def test_r_runs_the_sources_and_the_screens_show_their_health(store, tmp_path,
+                                                                    monkeypatch):
+    from fakes import Sources
+
+    monkeypatch.setattr("tracker.refresh.HOST_DELAY", 0)
+    handler = Sources()
+    handler.overrides["epoch.test"] = __import__("httpx").Response(500, text="down")
+    app = _sources_app(store, tmp_path, handler)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        assert table(app, "#sources").row_count == 8
+        await pilot.press("r")
+        await settle(pilot)
+        await settle(pilot)
+        messages = " ".join(n.message for n in app._notifications)
+        assert "failed: epoch" in messages
+        rows = table(app, "#sources")
+        states = {rows.get_row_at(i)[0].plain: rows.get_row_at(i)[2].plain
+                  for i in range(rows.row_count)}
+        assert states["epoch"] == "failing" and states["fr"] == "ok"
+
+
+async def test_review_screen_accepts_a_proposal(store, tmp_path, monkeypatch):
+    import asyncio
+
+    import httpx
+
+    from fakes import Sources
+    from tracker.fetchers import make_client
+    from tracker.refresh import refresh
+
+    monkeypatch.setattr("tracker.refresh.HOST_DELAY", 0)
+    handler = Sources()
+    app = _sources_app(store, tmp_path, handler)
+    # Wikidata contradicts the curated date of GBR's signature: a proposal.
+    body = (Path(__file__).parent / "data" / "samples" /
+            "wikidata-sparql-treaty-parties.json").read_bytes().replace(b"2024-09-05T",
+                                                                        b"2024-09-07T")
+    handler.overrides["wd.test"] = httpx.Response(
+        200, content=body, headers={"Content-Type": "application/sparql-results+json"})
+
+    async def fetch():
+        async with make_client(httpx.MockTransport(handler)) as client:
+            from tracker.refresh import refresh as run
+            return await run(store, app.catalog, client, only=["wikidata"], host_delay=0)
+
+    store.db["source_pins"].insert({"source_id": "wikidata", "key": "qid",
+                                    "value": "Q999999225", "pinned_at": "x"})
+    await fetch()
+    waiting = store.db.execute("SELECT count(*) FROM proposals WHERE status = 'pending'"
+                               ).fetchone()[0]
+    assert waiting == 3  # EU, GBR and USA signatures dated differently
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("7")
+        await settle(pilot)
+        assert table(app, "#proposals").row_count == 3
+        await pilot.press("a")
+        await settle(pilot)
+        await settle(pilot)
+        assert table(app, "#proposals").row_count == 2
+    assert store.db.execute("SELECT count(*) FROM proposals WHERE status = 'accepted'"
+                            ).fetchone()[0] == 1
+
+
+async def test_the_dashboard_reads_while_a_refresh_writes(store, catalog, tmp_path):
+    import threading
+
+    from tracker.store import Store
+
+    app = make_app(store, catalog, tmp_path)
+    stop = threading.Event()
+    errors = []
+
+    def writer():
+        other = Store.open(store.path, clock=lambda: FROZEN)
+        try:
+            while not stop.is_set():
+                sync(other, catalog, force=True)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            other.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            for key in ["2", "3", "1", "w", "2", "1"]:
+                await pilot.press(key)
+                await settle(pilot)
+            assert table(app, "#figures").row_count == 4
+    finally:
+        stop.set()
+        thread.join()
+    assert errors == []

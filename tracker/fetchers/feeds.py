@@ -31,7 +31,9 @@ def parse(body: bytes, event_kind: str = "other") -> list[Item]:
         ident = entry.get("id") or link or title
         if not ident:
             continue
-        when = entry.get("updated_parsed") or entry.get("published_parsed")
+        keys = set(entry.keys())
+        when = entry.get("published_parsed") if "published" in keys else \
+            entry.get("updated_parsed") if "updated" in keys else None
         date = dt.date(*when[:3]).isoformat() if when else ""
         items.append(Item(one_line(ident), date, title, link, event_kind))
     return items

@@ -44,10 +44,11 @@ def user_agent() -> str:
     return f"tracker/{__version__} ({about}) httpx/{httpx.__version__}"
 
 
-def make_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
-    """The one AsyncClient a refresh uses (tests pass a MockTransport)."""
+def make_client(transport: httpx.AsyncBaseTransport | None = None,
+                timeout: httpx.Timeout = TIMEOUT) -> httpx.AsyncClient:
+    """The one AsyncClient a refresh uses (tests pass a MockTransport or a short timeout)."""
     return httpx.AsyncClient(
-        headers={"User-Agent": user_agent()}, timeout=TIMEOUT, follow_redirects=True,
+        headers={"User-Agent": user_agent()}, timeout=timeout, follow_redirects=True,
         max_redirects=MAX_REDIRECTS, transport=transport,
     )
 

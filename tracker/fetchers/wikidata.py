@@ -12,13 +12,17 @@ import json
 from tracker.fetchers import http
 from tracker.fetchers.base import Context, Fetched, Member, NoData, ParseError
 from tracker.fetchers.params import WikidataParams
+from tracker.text import one_line
 
 ACCEPT = ("application/sparql-results+json", "application/json")
 ENTITY = "http://www.wikidata.org/entity/"
 ORGANISATIONS = {"Q458": "EU"}
 """Parties without an ISO 3166-1 alpha-3 code, by Q-id."""
 
-RESOLVE = """SELECT ?item WHERE {{ <{article}> schema:about ?item . }}"""
+RESOLVE = """SELECT ?article ?item WHERE {{
+  VALUES ?article {{ <{article}> }}
+  ?article schema:about ?item .
+}}"""
 TREATY = """SELECT ?party ?partyLabel ?iso3 ?relation ?date WHERE {{
   VALUES ?treaty {{ wd:{qid} }}
   {{ ?treaty p:P1891 ?st . ?st ps:P1891 ?party . BIND("signature" AS ?relation) }}
@@ -62,8 +66,8 @@ def members(rows: list[dict], mechanism: str) -> tuple[list[Member], int]:
         if not party or not date or not role or len(date) != 10:
             skipped += 1
             continue
-        out.append(Member(mechanism, party.upper(), role, date,
-                          f"Wikidata {qid} ({row.get('partyLabel', {}).get('value', '')})"))
+        label = one_line(row.get("partyLabel", {}).get("value", ""))
+        out.append(Member(mechanism, party.upper(), role, date, f"Wikidata {qid} ({label})"))
     return out, skipped
 
 
@@ -81,7 +85,8 @@ async def fetch(ctx: Context, source) -> Fetched:
             raise ParseError("neither 'qid' nor 'article' is set")
         found = bindings((await _query(ctx, source.url,
                                        RESOLVE.format(article=params.article))).body)
-        items = {r.get("item", {}).get("value", "").removeprefix(ENTITY) for r in found}
+        items = {r.get("item", {}).get("value", "").removeprefix(ENTITY) for r in found
+                 if r.get("article", {}).get("value", params.article) == params.article}
         items.discard("")
         if len(items) != 1:
             raise NoData(f"the article resolves to {len(items)} items, not one")
