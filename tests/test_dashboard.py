@@ -262,12 +262,14 @@ async def test_the_dashboard_reads_while_a_refresh_writes(store, catalog, tmp_pa
     app = make_app(store, catalog, tmp_path)
     stop = threading.Event()
     errors = []
+    writes = []
 
     def writer():
         other = Store.open(store.path, clock=lambda: FROZEN)
         try:
-            while not stop.is_set():
+            while not stop.wait(0.02):  # a write every 20 ms, as long as the test runs
                 sync(other, catalog, force=True)
+                writes.append(1)
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
         finally:
@@ -285,3 +287,4 @@ async def test_the_dashboard_reads_while_a_refresh_writes(store, catalog, tmp_pa
         stop.set()
         thread.join()
     assert errors == []
+    assert len(writes) > 5
