@@ -198,3 +198,21 @@ def test_truncated_body(store, tmp_path, served):
     block = json_source("bad", f"http://127.0.0.1:{port}/cut.json", field="signatories")
     error = _faulty(store, tmp_path, served, "", kind_block=block)
     assert "broke off" in error or "malformed" in error
+
+
+def test_cli_exit_code_with_a_failing_loopback_source(tmp_path, served, monkeypatch):
+    from click.testing import CliRunner
+
+    from tracker.cli import cli
+
+    monkeypatch.setattr("tracker.refresh.HOST_DELAY", 0)
+    served.expect_request("/down.json").respond_with_data("down", status=503,
+                                                          headers={"Retry-After": "600"})
+    _, path = catalog_with(tmp_path, json_source("good", good_url(served)) +
+                           json_source("bad", bad_url(served, "/down.json"),
+                                       field="signatories"))
+    db = tmp_path / "cli.db"
+    result = CliRunner().invoke(cli, ["--db", str(db), "--catalog", str(path), "refresh"])
+    assert result.exit_code == 1
+    assert "bad: failed: HTTP 503: asked to wait 600s" in result.stderr
+    assert "good: pace-mismatch.rules = 7" in result.stdout
