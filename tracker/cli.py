@@ -48,9 +48,9 @@ class Env:
     def catalog(self):
         """The validated catalog; problems are printed one per line and exit with 2."""
         if self._catalog is None:
-            from tracker.catalog import check_catalog, shipped_catalog_path
+            from tracker.catalog import check_catalog
 
-            path = self.catalog_path or str(shipped_catalog_path())
+            path = self.catalog_file()
             catalog, problems = check_catalog(path)
             if problems:
                 for problem in problems:
@@ -60,23 +60,58 @@ class Env:
             self._catalog = catalog
         return self._catalog
 
-    def store(self):
-        """The store, upgraded and synced with the catalog (validated first)."""
-        if self._store is None:
-            from tracker.store import Store, default_db_path
-            from tracker.sync import sync
+    def catalog_file(self) -> str:
+        """The catalog's path (the shipped one unless --catalog says otherwise)."""
+        from tracker.paths import shipped_catalog_path
 
-            catalog = self.catalog()
+        return self.catalog_path or str(shipped_catalog_path())
+
+    def store(self):
+        """The store, upgraded and synced with the catalog.
+
+        An unchanged catalog (the store holds its digest) is neither read nor validated
+        again; a changed one is validated before anything is written.
+        """
+        if self._store is None:
+            import hashlib
+
+            from tracker.store import Store, default_db_path
+
+            try:
+                digest = hashlib.sha256(open(self.catalog_file(), "rb").read()).hexdigest()
+            except OSError:
+                digest = None  # catalog() reports the problem with its path
             path = self.db or str(default_db_path())
+            changed = digest is None or _stored_digest(path) != digest
+            if changed:
+                self.catalog()  # validated before the store is even opened
             store = Store.open(path, create_dirs=self.db is None)
             try:
-                sync(store, catalog)
+                if changed:
+                    from tracker.sync import sync
+
+                    sync(store, self.catalog())
             except BaseException:
                 store.close()
                 raise
             self._store = store
             click.get_current_context().call_on_close(store.close)
         return self._store
+
+
+def _stored_digest(path: str) -> str | None:
+    """The catalog digest a store was last synced with, read without writing anything."""
+    if not os.path.exists(path):
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'catalog_digest'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
 
 
 class _Group(click.Group):
@@ -137,12 +172,12 @@ def list_cmd(ctx: click.Context, category: str | None, fmt: str) -> None:
     """
     from tracker import reports
 
-    env = _env(ctx)
-    catalog = env.catalog()
-    if category and category not in catalog.categories:
+    db = _env(ctx).store().db
+    known = [r[0] for r in db.execute("SELECT id FROM categories ORDER BY position")]
+    if category and category not in known:
         raise Failed(f"--category: unknown category {category!r} "
-                     f"(allowed: {', '.join(catalog.categories)})")
-    reports.list_rows(env.store().db, sys.stdout, fmt, category)
+                     f"(allowed: {', '.join(known)})")
+    reports.list_rows(db, sys.stdout, fmt, category)
 
 
 def _known(env: Env, indicator_id: str):
@@ -186,15 +221,14 @@ def history(ctx: click.Context, indicator_id: str, field_name: str | None, fmt: 
     """
     from tracker import reports
 
-    env = _env(ctx)
-    store = _known(env, indicator_id)
+    store = _known(_env(ctx), indicator_id)
     if field_name:
-        catalog = env.catalog()
-        if catalog.field(indicator_id, field_name) is None:
-            ind = catalog.indicators_by_id.get(indicator_id)
-            allowed = ", ".join(catalog.categories[ind.category].fields) if ind else "none"
+        allowed = [r[0] for r in store.db.execute(
+            "SELECT f.field FROM fields f JOIN indicators i ON i.category_id = f.category_id "
+            "WHERE i.id = ? ORDER BY f.position", [indicator_id])]
+        if field_name not in allowed:
             raise Failed(f"unknown field {field_name!r} for {indicator_id!r} "
-                         f"(allowed: {allowed})")
+                         f"(allowed: {', '.join(allowed)})")
     reports.history(store.db, sys.stdout, indicator_id, field_name, fmt)
 
 
@@ -250,15 +284,13 @@ def members(ctx: click.Context, mechanism_id: str, role: str | None, fmt: str) -
       tracker members cets-225 --role signed
     """
     from tracker import reports
-    from tracker.catalog import MECHANISMS
 
-    env = _env(ctx)
-    catalog = env.catalog()
-    ind = catalog.indicators_by_id.get(mechanism_id)
-    if ind is None or ind.category != MECHANISMS:
-        known = [i.id for i in catalog.model.indicators if i.category == MECHANISMS]
+    db = _env(ctx).store().db
+    known = [r[0] for r in db.execute("SELECT id FROM indicators WHERE category_id = "
+                                      "'mechanisms' AND retired_at IS NULL ORDER BY position")]
+    if mechanism_id not in known:
         raise Failed(f"unknown mechanism {mechanism_id!r} (allowed: {', '.join(known)})")
-    reports.members(env.store().db, sys.stdout, mechanism_id, fmt, role)
+    reports.members(db, sys.stdout, mechanism_id, fmt, role)
 
 
 @cli.command()

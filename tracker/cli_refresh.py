@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import sys
 
@@ -34,6 +33,8 @@ def refresh(ctx: click.Context, only: tuple[str, ...], dry_run: bool, quiet: boo
       tracker refresh --source federal-register-ai --dry-run
       17 6 * * * tracker refresh --quiet --export ~/briefings/
     """
+    import asyncio
+
     from tracker.fetchers import make_client
     from tracker.refresh import refresh as run, refresh_lock, select
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 
 import click
-from rich.text import Text
 
 from tracker import render
 from tracker.cli import Env, Failed, cli
@@ -13,7 +12,9 @@ from tracker.cli import Env, Failed, cli
 TREND_STYLES = {"better": "green", "worse": "red", "neutral": "yellow", "changed": "cyan"}
 
 
-def _trend(direction: str, flip: bool = False) -> Text:
+def _trend(direction: str, flip: bool = False):
+    from rich.text import Text
+
     from tracker.trends import ARROWS
 
     label = f"{ARROWS[direction]} {direction}" + (" (flip)" if flip else "")

@@ -13,19 +13,21 @@ import sys
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from rich.console import Console
-from rich.padding import Padding
-from rich.style import Style
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING
 
 from tracker.text import clean, one_line
+
+if TYPE_CHECKING:  # Rich loads only when a terminal needs it: piped output stays light.
+    from rich.console import Console
+    from rich.text import Text
 
 FORMATS = ("table", "json", "csv")
 
 
 def console(file: TextIO | None = None) -> Console:
     """A console on ``file`` (stdout by default) that never interprets markup in data."""
+    from rich.console import Console
+
     return Console(file=file or sys.stdout, highlight=False, soft_wrap=False)
 
 
@@ -50,6 +52,9 @@ def table(out: TextIO, title: str | None, columns: Sequence[str], rows: Sequence
             others (long text); the rest keep their content's width.
     """
     if is_terminal(out):
+        from rich.table import Table
+        from rich.text import Text
+
         cells: list[list[Any]] = [
             [c if isinstance(c, Text) else Text(one_line(c)) for c in row] for row in rows]
         con = console(out)
@@ -67,7 +72,7 @@ def table(out: TextIO, title: str | None, columns: Sequence[str], rows: Sequence
             t.add_row(*row)
         con.print(t)
         return
-    cells = [[one_line(c.plain if isinstance(c, Text) else c) for c in row] for row in rows]
+    cells = [[one_line(c.plain if hasattr(c, "plain") else c) for c in row] for row in rows]
     if title:
         out.write(f"{one_line(title)}\n")
     widths = [len(c) for c in columns]
@@ -89,6 +94,9 @@ MIN_TEXT = 14
 def _records(con: Console, title: str | None, columns: Sequence[str],
              cells: list[list[Text]], caption: str | None) -> None:
     """A table too wide for the terminal, as one block per row: first cell, then fields."""
+    from rich.padding import Padding
+    from rich.text import Text
+
     if title:
         con.print(Text(one_line(title), style="bold underline"))
     for row in cells:
@@ -125,6 +133,8 @@ def _widths(total: int, columns: Sequence[str], cells: list[list[Text]],
 
 def labelled(name: str, ident: str) -> Text:
     """A name with its id below it, dimmed: one narrow column instead of two."""
+    from rich.text import Text
+
     text = Text(one_line(name))
     text.append("\n" + one_line(ident), style="dim")
     return text
@@ -132,6 +142,9 @@ def labelled(name: str, ident: str) -> Text:
 
 def link(url: str, label: str | None = None, width: int = 30) -> Text:
     """A source as a short label that links to its URL in terminals that support links."""
+    from rich.style import Style
+    from rich.text import Text
+
     url = one_line(url)
     if label is None:
         label = url.split("://", 1)[-1]

@@ -20,6 +20,7 @@ from tracker.catalog.model import (
 from tracker.catalog.schema_errors import problems_from
 from tracker.catalog.source import Problem, read_document
 from tracker.catalog import checks
+from tracker.paths import shipped_catalog_path
 
 __all__ = [
     "Catalog", "CatalogError", "Category", "Event", "FieldDef", "Group", "Indicator", "Ledger",
@@ -106,10 +107,3 @@ def load_catalog(path: str | Path) -> Catalog:
     return catalog
 
 
-def shipped_catalog_path() -> Path:
-    """The catalog that ships with tracker, after a regular or an editable install."""
-    here = Path(__file__).resolve().parent.parent
-    installed = here / "_data" / "indicators.yaml"
-    if installed.is_file():
-        return installed
-    return here.parent / "data" / "indicators.yaml"

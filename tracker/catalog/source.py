@@ -77,7 +77,7 @@ def read_document(path: Path, text: str | None = None) -> Document:
             return doc
     doc = Document(name, None)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem_mark", None)
         context = getattr(exc, "context_mark", None)
@@ -125,7 +125,7 @@ def _convert(node: yaml.Node, loc: Loc, doc: Document) -> Any:
             doc.lines[loc + (index,)] = item.start_mark.line + 1
             items.append(_convert(item, loc + (index,), doc))
         return items
-    convert = _SCALARS.get(node.tag) if node.style is None else None
+    convert = _SCALARS.get(node.tag) if not node.style else None  # plain, not quoted
     if convert is None:
         return node.value
     try:
