@@ -22,13 +22,21 @@ def app(store, catalog, tmp_path):
     return TrackerApp(store, catalog, export_dir=tmp_path / "snapshots", clock=lambda: FROZEN)
 
 
+async def _settled(pilot) -> None:
+    """Workers done, then the redraws they caused (a first resize redraws a screen)."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.1)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def _after(*keys: str):
     async def run_before(pilot) -> None:
         for key in keys:
             await pilot.press(key)
             await pilot.app.workers.wait_for_complete()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await _settled(pilot)
     return run_before
 
 
@@ -51,10 +59,7 @@ def test_detail(app, snap_compare):
 
     async def run_before(pilot) -> None:
         await pilot.app.push_screen(DetailScreen("test-treaty"))
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.wait_for_scheduled_animations()
-        await pilot.pause()
+        await _settled(pilot)
 
     assert snap_compare(app, terminal_size=(100, 40), run_before=run_before)
 
