@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import re
 from dataclasses import asdict, dataclass
-from itertools import groupby
 
 from sqlite_utils import Database
 
@@ -132,44 +131,57 @@ def _scales(db: Database) -> dict[tuple[str, str], tuple[str, Scale]]:
     return out
 
 
+PADDED = ("CASE length({0}) WHEN 4 THEN {0} || '-01-01' WHEN 7 THEN {0} || '-01' "
+          "ELSE {0} END")
+"""SQL for a partial date as its first day (the same rule as :func:`pad`)."""
+
+CHANGES_SQL = f"""
+WITH effective AS (
+  SELECT indicator_id, field, value, as_of, source, confidence, origin, note FROM (
+    SELECT o.*, ROW_NUMBER() OVER (
+      PARTITION BY indicator_id, field, as_of ORDER BY recorded_at DESC, id DESC) AS rank
+    FROM observations o {{where}}
+  ) WHERE rank = 1
+), steps AS (
+  SELECT e.*, LAG(value) OVER w AS old, LAG(as_of) OVER w AS old_as_of
+  FROM effective e WINDOW w AS (PARTITION BY indicator_id, field ORDER BY as_of)
+)
+SELECT s.indicator_id, s.field, s.old, s.value, s.old_as_of, s.as_of, s.source,
+       s.confidence, s.origin, s.note, i.name, i.category_id
+FROM steps s JOIN indicators i ON i.id = s.indicator_id
+WHERE i.retired_at IS NULL AND s.old IS NOT NULL AND s.old != s.value
+  AND {PADDED.format("s.as_of")} >= :since AND {PADDED.format("s.as_of")} <= :until
+"""
+"""Every step from one value to another: the latest claim per date, compared with the last."""
+
+
 def changes(db: Database, since: str | None = None, until: str | None = None,
             ids: list[str] | None = None) -> list[Change]:
-    """Every change with ``since <= as_of <= until`` (padded dates), newest first."""
+    """Every change with ``since <= as_of <= until`` (padded dates), newest first.
+
+    The work is one SQL query with window functions; Python only adds directions and flips.
+    """
     scales = _scales(db)
-    params: list = []
-    where = "i.retired_at IS NULL"
+    params: dict = {"since": since or "", "until": until or "9999"}
+    where = ""
     if ids is not None:
-        where += f" AND o.indicator_id IN ({', '.join('?' for _ in ids)})"
-        params.extend(ids)
-    rows = db.execute(
-        "SELECT o.indicator_id, o.field, o.value, o.as_of, o.source, o.confidence, o.origin, "
-        "o.note, i.name, i.category_id FROM observations o "
-        f"JOIN indicators i ON i.id = o.indicator_id WHERE {where} "
-        "ORDER BY o.indicator_id, o.field, o.as_of, o.recorded_at, o.id", params).fetchall()
+        marks = ", ".join(f":id{i}" for i in range(len(ids)))
+        where = f"WHERE o.indicator_id IN ({marks})"
+        params.update({f"id{i}": v for i, v in enumerate(ids)})
     found: list[Change] = []
-    for (ind, field), group in groupby(rows, key=lambda r: (r[0], r[1])):
-        steps = _effective(list(group))
-        label, scale = scales.get((steps[0][9], field), (field, Scale("text", (), "none")))
-        field_changes = []
-        for prev, cur in zip(steps, steps[1:]):
-            if prev[2] == cur[2]:
-                continue
-            at = pad(cur[3])
-            if (since and at < since) or (until and at > until):
-                continue
-            field_changes.append(Change(
-                ind, cur[8], cur[9], field, label, prev[2], cur[2], prev[3], cur[3],
-                direction(scale, prev[2], cur[2]), cur[4], cur[5], cur[6], cur[7]))
-        moves = {c.direction for c in field_changes}
-        flip = BETTER in moves and WORSE in moves
-        found.extend(Change(**{**c.as_dict(), "flip": flip}) for c in field_changes)
+    for ind, field, old, new, old_as_of, as_of, source, conf, origin, note, name, cat in \
+            db.execute(CHANGES_SQL.format(where=where), params):
+        label, scale = scales.get((cat, field), (field, Scale("text", (), "none")))
+        found.append(Change(ind, name, cat, field, label, old, new, old_as_of, as_of,
+                            direction(scale, old, new), source, conf, origin, note))
+    moves: dict[tuple[str, str], set[str]] = {}
+    for c in found:
+        moves.setdefault((c.indicator_id, c.field), set()).add(c.direction)
+    flipped = {k for k, v in moves.items() if BETTER in v and WORSE in v}
+    found = [Change(**{**c.as_dict(), "flip": True}) if (c.indicator_id, c.field) in flipped
+             else c for c in found]
     found.sort(key=lambda c: (pad(c.as_of), c.category, c.indicator_id, c.field), reverse=True)
     return found
-
-
-def _effective(rows: list[tuple]) -> list[tuple]:
-    """One row per as-of date: the last recorded (the current claim for that date)."""
-    return [list(g)[-1] for _, g in groupby(rows, key=lambda r: r[3])]
 
 
 def value_at(db: Database, indicator_id: str, field: str, date: str | None) -> str | None:

@@ -48,7 +48,7 @@ def columns(header: list[str]) -> dict[str, str]:
     return found
 
 
-def count_countries(body: bytes, since_year: int, min_compute: float | None,
+def count_countries(body, since_year: int, min_compute: float | None,
                     this_year: int) -> tuple[dict[int, set[str]], set[str]]:
     """Distinct countries with at least one model per year, and the names not understood."""
     by_year: dict[int, set[str]] = {}
@@ -84,7 +84,7 @@ async def fetch(ctx: Context, source) -> Fetched:
                           max_bytes=ctx.max_bytes or http.MAX_BYTES, sleep=ctx.sleep)
     if resp.not_modified:
         return Fetched([], resp.body_hash, resp.etag, resp.last_modified, True)
-    by_year, unknown = count_countries(resp.body, params.since_year, params.min_compute,
+    by_year, unknown = count_countries(resp.file, params.since_year, params.min_compute,
                                        ctx.today.year)
     results = []
     for year in sorted(by_year):

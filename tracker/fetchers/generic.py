@@ -7,6 +7,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from typing import BinaryIO
 
 from tracker.fetchers import http
 from tracker.fetchers.base import Context, Fetched, NoData, ParseError, Value
@@ -81,14 +82,15 @@ async def fetch_json(ctx: Context, source) -> Fetched:
                    resp.last_modified)
 
 
-def iter_csv(body: bytes) -> Iterator[dict[str, str]]:
-    """Rows of a UTF-8 CSV file, read lazily (fields may hold newlines).
+def iter_csv(body: bytes | BinaryIO) -> Iterator[dict[str, str]]:
+    """Rows of a UTF-8 CSV file (bytes or a binary file), read lazily; fields may hold
+    newlines, and memory stays flat however large the file.
 
     Raises:
         ParseError: while iterating, on bytes that are not UTF-8 or on broken quoting.
     """
-    stream = io.TextIOWrapper(io.BytesIO(body), encoding="utf-8-sig", errors="strict",
-                              newline="")
+    raw = io.BytesIO(body) if isinstance(body, (bytes, bytearray)) else body
+    stream = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
     reader = csv.DictReader(stream, strict=True)
     try:
         yield from reader
@@ -141,7 +143,7 @@ async def fetch_csv(ctx: Context, source) -> Fetched:
         return Fetched([], resp.body_hash, resp.etag, resp.last_modified, True)
     running = Running(params.aggregate)
     seen_header = False
-    for row in iter_csv(resp.body):
+    for row in iter_csv(resp.file):
         if not seen_header:
             seen_header = True
             if params.column and params.column not in row:

@@ -14,9 +14,12 @@ import asyncio
 import datetime as dt
 import email.utils
 import hashlib
+import io
 import os
+import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import httpx
 
@@ -62,17 +65,30 @@ class Validators:
     body_hash: str | None = None
 
 
+SPOOL = 1024 * 1024
+"""Bodies larger than this wait on disk, not in memory, until they are parsed."""
+
+
 @dataclass(frozen=True)
 class Response:
     """A body that passed the policy, or word that nothing changed."""
 
     url: str
-    body: bytes
+    file: BinaryIO
+    """The body, rewound: in memory when small, spooled to a temporary file when large."""
     content_type: str
     etag: str | None
     last_modified: str | None
     body_hash: str
     not_modified: bool = False
+
+    @property
+    def body(self) -> bytes:
+        """The whole body (for formats that are read at once, such as JSON)."""
+        self.file.seek(0)
+        data = self.file.read()
+        self.file.seek(0)
+        return data
 
 
 def retry_after(value: str | None, now: dt.datetime) -> float | None:
@@ -124,7 +140,7 @@ async def get(client: httpx.AsyncClient, url: str, *, accept: tuple[str, ...],
                     await sleep(wait)
                     continue
                 if resp.status_code == 304:
-                    return Response(str(resp.url), b"", "", validators.etag,
+                    return Response(str(resp.url), io.BytesIO(), "", validators.etag,
                                     validators.last_modified, validators.body_hash or "", True)
                 if resp.status_code >= 400:
                     raise FetchError(f"HTTP {resp.status_code} {resp.reason_phrase}".strip())
@@ -136,15 +152,18 @@ async def get(client: httpx.AsyncClient, url: str, *, accept: tuple[str, ...],
                 if declared and declared.isdigit() and int(declared) > max_bytes:
                     raise FetchError(f"body of {int(declared)} bytes is over the cap of "
                                      f"{max_bytes}")
-                chunks, size = [], 0
+                spool = tempfile.SpooledTemporaryFile(max_size=SPOOL)
+                hasher, size = hashlib.sha256(), 0
                 async for chunk in resp.aiter_bytes():
                     size += len(chunk)
                     if size > max_bytes:
+                        spool.close()
                         raise FetchError(f"body over the cap of {max_bytes} bytes; abandoned")
-                    chunks.append(chunk)
-                body = b"".join(chunks)
-                digest = hashlib.sha256(body).hexdigest()
-                return Response(str(resp.url), body, ctype, resp.headers.get("ETag"),
+                    hasher.update(chunk)
+                    spool.write(chunk)
+                spool.seek(0)
+                digest = hasher.hexdigest()
+                return Response(str(resp.url), spool, ctype, resp.headers.get("ETag"),
                                 resp.headers.get("Last-Modified"), digest,
                                 not_modified=digest == validators.body_hash)
         except httpx.TooManyRedirects:
