@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -94,8 +95,7 @@ def direction(scale: Scale, old: str, new: str) -> str:
     return BETTER if up == (scale.better == "higher") else WORSE
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One field moving from one value to another."""
 
     indicator_id: str
@@ -117,7 +117,10 @@ class Change:
 
     def as_dict(self) -> dict:
         """A JSON-ready dict."""
-        return asdict(self)
+        return self._asdict()
+
+
+_TEXT = Scale("text", (), "none")
 
 
 def _scales(db: Database) -> dict[tuple[str, str], tuple[str, Scale]]:
@@ -135,13 +138,27 @@ PADDED = ("CASE length({0}) WHEN 4 THEN {0} || '-01-01' WHEN 7 THEN {0} || '-01'
           "ELSE {0} END")
 """SQL for a partial date as its first day (the same rule as :func:`pad`)."""
 
+_P = PADDED.format
 CHANGES_SQL = f"""
-WITH effective AS (
-  SELECT indicator_id, field, value, as_of, source, confidence, origin, note FROM (
-    SELECT o.*, ROW_NUMBER() OVER (
-      PARTITION BY indicator_id, field, as_of ORDER BY recorded_at DESC, id DESC) AS rank
-    FROM observations o {{where}}
-  ) WHERE rank = 1
+WITH recent AS (
+  SELECT indicator_id, field, as_of, value, source, confidence, origin, note, id, recorded_at
+  FROM observations o
+  WHERE o.as_of >= substr(:since, 1, 4) AND {_P("o.as_of")} >= :since
+    AND {_P("o.as_of")} <= :until {{where}}
+), pairs AS (
+  SELECT DISTINCT indicator_id, field FROM recent
+), before AS (
+  SELECT o.indicator_id, o.field, o.as_of, o.value, o.source, o.confidence, o.origin, o.note,
+         o.id, o.recorded_at
+  FROM pairs p JOIN observations o ON o.id = (
+    SELECT b.id FROM observations b
+    WHERE b.indicator_id = p.indicator_id AND b.field = p.field AND {_P("b.as_of")} < :since
+    ORDER BY b.as_of DESC, b.recorded_at DESC, b.id DESC LIMIT 1)
+), effective AS (
+  SELECT indicator_id, field, as_of, value, source, confidence, origin, note,
+         max(recorded_at || printf('%012d', id)) AS latest
+  FROM (SELECT * FROM recent UNION ALL SELECT * FROM before)
+  GROUP BY indicator_id, field, as_of
 ), steps AS (
   SELECT e.*, LAG(value) OVER w AS old, LAG(as_of) OVER w AS old_as_of
   FROM effective e WINDOW w AS (PARTITION BY indicator_id, field ORDER BY as_of)
@@ -150,9 +167,11 @@ SELECT s.indicator_id, s.field, s.old, s.value, s.old_as_of, s.as_of, s.source,
        s.confidence, s.origin, s.note, i.name, i.category_id
 FROM steps s JOIN indicators i ON i.id = s.indicator_id
 WHERE i.retired_at IS NULL AND s.old IS NOT NULL AND s.old != s.value
-  AND {PADDED.format("s.as_of")} >= :since AND {PADDED.format("s.as_of")} <= :until
+  AND {_P("s.as_of")} >= :since
 """
-"""Every step from one value to another: the latest claim per date, compared with the last."""
+"""Every step from one value to another within a window: the observations dated in it,
+plus the last one before it for each field, reduced to the latest claim per date and
+compared with the one before. Only the window's rows are read, by index."""
 
 
 def changes(db: Database, since: str | None = None, until: str | None = None,
@@ -166,20 +185,19 @@ def changes(db: Database, since: str | None = None, until: str | None = None,
     where = ""
     if ids is not None:
         marks = ", ".join(f":id{i}" for i in range(len(ids)))
-        where = f"WHERE o.indicator_id IN ({marks})"
+        where = f"AND o.indicator_id IN ({marks})"
         params.update({f"id{i}": v for i, v in enumerate(ids)})
-    found: list[Change] = []
-    for ind, field, old, new, old_as_of, as_of, source, conf, origin, note, name, cat in \
-            db.execute(CHANGES_SQL.format(where=where), params):
-        label, scale = scales.get((cat, field), (field, Scale("text", (), "none")))
-        found.append(Change(ind, name, cat, field, label, old, new, old_as_of, as_of,
-                            direction(scale, old, new), source, conf, origin, note))
+    rows = db.execute(CHANGES_SQL.format(where=where), params).fetchall()
     moves: dict[tuple[str, str], set[str]] = {}
-    for c in found:
-        moves.setdefault((c.indicator_id, c.field), set()).add(c.direction)
+    steps = []
+    for ind, field, old, new, old_as_of, as_of, source, conf, origin, note, name, cat in rows:
+        label, scale = scales.get((cat, field), (field, _TEXT))
+        move = direction(scale, old, new)
+        moves.setdefault((ind, field), set()).add(move)
+        steps.append((ind, name, cat, field, label, old, new, old_as_of, as_of, move, source,
+                      conf, origin, note))
     flipped = {k for k, v in moves.items() if BETTER in v and WORSE in v}
-    found = [Change(**{**c.as_dict(), "flip": True}) if (c.indicator_id, c.field) in flipped
-             else c for c in found]
+    found = [Change(*step, (step[0], step[3]) in flipped) for step in steps]
     found.sort(key=lambda c: (pad(c.as_of), c.category, c.indicator_id, c.field), reverse=True)
     return found
 

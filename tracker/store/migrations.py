@@ -165,8 +165,26 @@ def _v4_review_queue(db: sqlite_utils.Database) -> None:
     db["sources"].add_column("confidence", str)
 
 
+_CURRENT_VALUES_V5 = """
+SELECT o.* FROM (SELECT DISTINCT indicator_id, field FROM observations) AS p
+JOIN observations AS o ON o.id = (
+  SELECT latest.id FROM observations AS latest
+  WHERE latest.indicator_id = p.indicator_id AND latest.field = p.field
+  ORDER BY latest.as_of DESC, latest.recorded_at DESC, latest.id DESC LIMIT 1
+)
+"""
+
+
+def _v5_fast_current_values(db: sqlite_utils.Database) -> None:
+    """Current values by index seeks per field instead of ranking every observation."""
+    db["observations"].create_index(["indicator_id", "field", "as_of", "recorded_at", "id"],
+                                    index_name="idx_observations_history")
+    db.execute("DROP VIEW current_values")
+    db.create_view("current_values", _CURRENT_VALUES_V5)
+
+
 MIGRATIONS: list[Migration] = [_v1_content, _v2_runs_and_sources, _v3_entry_into_force,
-                               _v4_review_queue]
+                               _v4_review_queue, _v5_fast_current_values]
 """Migration ``i`` brings a store from version ``i`` to ``i + 1``."""
 
 LATEST = len(MIGRATIONS)
