@@ -77,7 +77,7 @@ class TrackerApp(App):
     window: reactive[str] = reactive("1y", init=False)
     """The trend window the screens compare against."""
 
-    def __init__(self, store: Store, catalog: Catalog,
+    def __init__(self, store: Store, catalog: Catalog | Callable[[], Catalog],
                  client_factory: ClientFactory | None = None, *,
                  export_dir: Path | None = None,
                  clock: Callable[[], dt.datetime] = utcnow) -> None:
@@ -85,7 +85,8 @@ class TrackerApp(App):
 
         Args:
             store: the open store (the dashboard opens its own connections by its path).
-            catalog: the validated catalog, synced into the store.
+            catalog: the validated catalog, synced into the store, or a function that
+                loads it (called only when a refresh needs it, off the UI thread).
             client_factory: makes the HTTP client that refreshes use.
             export_dir: where `e` writes snapshots.
             clock: the current time; tests freeze it.
@@ -93,7 +94,7 @@ class TrackerApp(App):
         super().__init__()
         self.store = store
         self.store_path = store.path
-        self.catalog = catalog
+        self._catalog = catalog
         self.client_factory = client_factory or _default_client
         self.export_dir = export_dir
         self.clock = clock
@@ -101,6 +102,13 @@ class TrackerApp(App):
         """Every data screen made so far, to reload after a refresh or a new window."""
         self.stale: set[DataScreen] = set()
         self.refreshing = False
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog, loaded on first use when the constructor was given a loader."""
+        if callable(self._catalog):
+            self._catalog = self._catalog()
+        return self._catalog
 
     def today(self) -> dt.date:
         """The clock's date."""
@@ -171,8 +179,9 @@ class TrackerApp(App):
                     report = asyncio.run(self._fetch_all(refresh, store))
             finally:
                 store.close()
-        except (TrackerError, sqlite3.Error, OSError) as exc:
-            self.call_from_thread(self._refreshed, None, str(exc))
+        except Exception as exc:  # noqa: BLE001 - reported on screen, the app goes on
+            message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+            self.call_from_thread(self._refreshed, None, message)
             return
         changed = sum(len(o.changes) for o in report.outcomes)
         failed = [o.source_id for o in report.failed]

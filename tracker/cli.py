@@ -147,7 +147,7 @@ def cli(ctx: click.Context, db: str | None, catalog_path: str | None) -> None:
         if sys.stdout.isatty() and sys.stdin.isatty():
             from screens.app import TrackerApp  # the only import of the Textual layer
 
-            TrackerApp(store, ctx.obj.catalog()).run()
+            TrackerApp(store, ctx.obj.catalog).run()  # the catalog loads when r needs it
             return
         from tracker import reports
 
