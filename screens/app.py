@@ -7,34 +7,39 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import httpx
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
-from tracker.catalog import Catalog
 from tracker.dates import utcnow
 from tracker.errors import TrackerError
 from tracker.store import Store
 
 from screens.base import DataScreen
-from screens.calendar import CalendarScreen
 from screens.overview import OverviewScreen
-from screens.participation import ParticipationScreen
-from screens.review import ReviewScreen
-from screens.sources import SourcesScreen
-from screens.tables import TablesScreen
-from screens.trends import TrendsScreen
 
 WINDOWS = ("30d", "90d", "1y", "3y", "all")
 """The trend windows `w` cycles through."""
 
-ClientFactory = Callable[[], httpx.AsyncClient]
+if TYPE_CHECKING:  # loaded only when a refresh runs: the dashboard opens without them
+    import httpx
+
+    from tracker.catalog import Catalog
+
+ClientFactory = Callable[[], "httpx.AsyncClient"]
 
 
-def _default_client() -> httpx.AsyncClient:
+def _screen(module: str, name: str) -> Screen:
+    import importlib
+
+    return getattr(importlib.import_module(f"screens.{module}"), name)()
+
+
+def _default_client() -> "httpx.AsyncClient":
     from tracker.fetchers import make_client
 
     return make_client()
@@ -48,14 +53,14 @@ class TrackerApp(App):
     CSS_PATH = "tracker.tcss"
     MODES = {
         "overview": OverviewScreen,
-        "tables": TablesScreen,
-        "trends": TrendsScreen,
-        "participation": ParticipationScreen,
-        "calendar": CalendarScreen,
-        "sources": SourcesScreen,
-        "review": ReviewScreen,
+        "tables": lambda: _screen("tables", "TablesScreen"),
+        "trends": lambda: _screen("trends", "TrendsScreen"),
+        "participation": lambda: _screen("participation", "ParticipationScreen"),
+        "calendar": lambda: _screen("calendar", "CalendarScreen"),
+        "sources": lambda: _screen("sources", "SourcesScreen"),
+        "review": lambda: _screen("review", "ReviewScreen"),
     }
-    """Peer screens; the detail screen is pushed on top of them."""
+    """Peer screens, each imported when first shown; the detail screen is pushed on top."""
     DEFAULT_MODE = "overview"
     BINDINGS = [
         Binding("1", "switch_mode('overview')", "Overview", show=False),
@@ -77,7 +82,7 @@ class TrackerApp(App):
     window: reactive[str] = reactive("1y", init=False)
     """The trend window the screens compare against."""
 
-    def __init__(self, store: Store, catalog: Catalog | Callable[[], Catalog],
+    def __init__(self, store: Store, catalog: "Catalog | Callable[[], Catalog]",
                  client_factory: ClientFactory | None = None, *,
                  export_dir: Path | None = None,
                  clock: Callable[[], dt.datetime] = utcnow) -> None:
@@ -104,7 +109,7 @@ class TrackerApp(App):
         self.refreshing = False
 
     @property
-    def catalog(self) -> Catalog:
+    def catalog(self) -> "Catalog":
         """The catalog, loaded on first use when the constructor was given a loader."""
         if callable(self._catalog):
             self._catalog = self._catalog()

@@ -15,7 +15,8 @@ class DataScreen(Screen):
 
     def on_mount(self) -> None:
         self.app.data_screens.append(self)
-        self.reload()
+        # Paint the screen first, then read: a heavy read never delays the first frame.
+        self.call_after_refresh(self.reload)
 
     def on_screen_resume(self) -> None:
         if self in self.app.stale:

@@ -67,7 +67,7 @@ class OverviewScreen(DataScreen):
     def fetch(self, store: Store) -> Overview:
         since = trends.window_start(self.app.window, self.app.today())
         return Overview(since, headline.figures(store.db, since),
-                        trends.changes(store.db, since)[:LATEST], status_line(store))
+                        trends.changes(store.db, since, limit=LATEST), status_line(store))
 
     def show(self, data: Overview) -> None:
         start = data.since or "the first record"

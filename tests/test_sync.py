@@ -47,7 +47,7 @@ def test_new_values_become_observations_and_old_ones_stay(store, catalog, catalo
         "        - {value: High, as_of: 2026-06, source: https://example.org/new, "
         "confidence: medium}\n")
     catalog_path.write_text(text)
-    later = Store(store.db, store.path, clock=lambda: FROZEN + dt.timedelta(days=1))
+    later = Store(store.conn, store.path, clock=lambda: FROZEN + dt.timedelta(days=1))
     result = sync(later, load_catalog(catalog_path))
     assert result.observations_added == 1
     values = [r[0] for r in store.db.execute(

@@ -40,23 +40,27 @@ def trends(ctx: click.Context, since: str, due: bool, fmt: str) -> None:
       tracker trends --since 3y
       tracker trends --since 2025-06 --format json
     """
+    store = ctx.find_object(Env).store()
+    print_trends(store, sys.stdout, since, fmt, due)
+
+
+def print_trends(store, out, since: str, fmt: str = "table", due: bool = False) -> None:
+    """What `tracker trends` prints: headline figures, changes, flips, values due."""
     from tracker import headline
     from tracker import trends as engine
     from tracker.reports import _sources
 
-    store = ctx.find_object(Env).store()
     today = store.clock().date()
     start = engine.window_start(since, today)
     changes = engine.changes(store.db, start)
     figures = headline.figures(store.db, start)
     stale = engine.review_due(store.db, today)
     if fmt == "json":
-        render.as_json(sys.stdout, {
+        render.as_json(out, {
             "window_start": start, "headline": [f.as_dict() for f in figures],
             "changes": [c.as_dict() for c in changes],
             "review_due": [d.__dict__ for d in stale]})
         return
-    out = sys.stdout
     render.table(out, f"Headline figures (now, and on {start or 'the first record'})",
                  ["Figure", "Now", "Then", "Trend"],
                  [[f.label, f.text, "" if f.before is None else str(f.before),

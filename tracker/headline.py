@@ -6,10 +6,14 @@ import json
 import re
 from dataclasses import asdict, dataclass
 
-from sqlite_utils import Database
 
 from tracker.queries import IN_ROLES
 from tracker.trends import BETTER, NEUTRAL, WORSE, pad, value_at
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 SIGNED_STATUSES = ("Open for signature", "Active", "In force")
 

@@ -6,7 +6,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 
 
 @dataclass
@@ -110,19 +114,22 @@ def indicator(db: Database, indicator_id: str) -> dict[str, Any] | None:
     return row
 
 
+HISTORY_COLUMNS = ("id", "field", "as_of", "value", "origin", "confidence", "source", "note",
+                   "author", "recorded_at", "run_id")
+
+
 def history(db: Database, indicator_id: str, field: str | None = None) -> list[dict[str, Any]]:
-    """Every observation of an indicator (or one field), oldest first within each field."""
-    sql = (
-        "SELECT o.* FROM observations o JOIN indicators i ON i.id = o.indicator_id "
-        "LEFT JOIN fields f ON f.category_id = i.category_id AND f.field = o.field "
-        "WHERE o.indicator_id = ?"
-    )
-    params: list[Any] = [indicator_id]
-    if field:
-        sql += " AND o.field = ?"
-        params.append(field)
-    sql += " ORDER BY f.position, o.field, o.as_of, o.recorded_at, o.id"
-    return list(db.query(sql, params))
+    """Every observation of an indicator (or one field), oldest first within each field,
+    fields in their catalog order."""
+    sql = (f"SELECT {', '.join(HISTORY_COLUMNS)} FROM observations WHERE indicator_id = ?"
+           + (" AND field = ?" if field else "") + " ORDER BY field, as_of, recorded_at, id")
+    params: list[Any] = [indicator_id] + ([field] if field else [])
+    rows = [dict(zip(HISTORY_COLUMNS, r)) for r in db.execute(sql, params).fetchall()]
+    order = {f: p for f, p in db.execute(
+        "SELECT f.field, f.position FROM fields f JOIN indicators i "
+        "ON i.category_id = f.category_id WHERE i.id = ?", [indicator_id])}
+    rows.sort(key=lambda r: order.get(r["field"], len(order)))  # stable: dates stay in order
+    return rows
 
 
 def ledger(db: Database, mechanism_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:

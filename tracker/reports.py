@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any, TextIO
 
-from sqlite_utils import Database
 
 from tracker import queries, render
 from tracker.queries import IN_ROLES
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 MAJOR_PARTIES = ("USA", "CHN")
 
@@ -170,7 +174,7 @@ def history(db: Database, out: TextIO, indicator_id: str, field: str | None, fmt
     columns = ["field", "as_of", "value", "origin", "confidence", "source", "note", "author",
                "recorded_at"]
     if fmt == "json":
-        render.as_json(out, [{k: o[k] for k in ["id", *columns, "run_id"]} for o in obs])
+        render.as_json(out, obs)
     elif fmt == "csv":
         render.as_csv(out, columns, [[o[k] for k in columns] for o in obs])
     else:

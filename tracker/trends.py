@@ -15,10 +15,14 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlite_utils import Database
 
 from tracker.dates import parse_partial
 from tracker.errors import TrackerError
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 BETTER, WORSE, NEUTRAL, CHANGED = "better", "worse", "neutral", "changed"
 ARROWS = {BETTER: "▲", WORSE: "▼", NEUTRAL: "•", CHANGED: "~"}
@@ -175,10 +179,11 @@ compared with the one before. Only the window's rows are read, by index."""
 
 
 def changes(db: Database, since: str | None = None, until: str | None = None,
-            ids: list[str] | None = None) -> list[Change]:
+            ids: list[str] | None = None, limit: int | None = None) -> list[Change]:
     """Every change with ``since <= as_of <= until`` (padded dates), newest first.
 
     The work is one SQL query with window functions; Python only adds directions and flips.
+    With ``limit``, only the newest changes are returned and flips are not looked for.
     """
     scales = _scales(db)
     params: dict = {"since": since or "", "until": until or "9999"}
@@ -187,7 +192,12 @@ def changes(db: Database, since: str | None = None, until: str | None = None,
         marks = ", ".join(f":id{i}" for i in range(len(ids)))
         where = f"AND o.indicator_id IN ({marks})"
         params.update({f"id{i}": v for i, v in enumerate(ids)})
-    rows = db.execute(CHANGES_SQL.format(where=where), params).fetchall()
+    sql = CHANGES_SQL.format(where=where)
+    if limit is not None:
+        sql += f" ORDER BY {_P('s.as_of')} DESC, i.category_id DESC, s.indicator_id DESC, " \
+               "s.field DESC LIMIT :limit"
+        params["limit"] = limit
+    rows = db.execute(sql, params).fetchall()
     moves: dict[tuple[str, str], set[str]] = {}
     steps = []
     for ind, field, old, new, old_as_of, as_of, source, conf, origin, note, name, cat in rows:
@@ -196,7 +206,8 @@ def changes(db: Database, since: str | None = None, until: str | None = None,
         moves.setdefault((ind, field), set()).add(move)
         steps.append((ind, name, cat, field, label, old, new, old_as_of, as_of, move, source,
                       conf, origin, note))
-    flipped = {k for k, v in moves.items() if BETTER in v and WORSE in v}
+    flipped = {k for k, v in moves.items() if BETTER in v and WORSE in v} \
+        if limit is None else set()
     found = [Change(*step, (step[0], step[3]) in flipped) for step in steps]
     found.sort(key=lambda c: (pad(c.as_of), c.category, c.indicator_id, c.field), reverse=True)
     return found

@@ -68,12 +68,17 @@ def apply(store: Store, source: SourceDef, fetched: Fetched, pins: dict[str, str
                 db["source_pins"].insert({"source_id": source.id, "key": key, "value": value,
                                           "pinned_at": now}, pk=("source_id", "key"),
                                          ignore=True)
-            db["source_health"].upsert({
-                "source_id": source.id, "last_attempt": now, "last_success": now,
-                "status": "ok", "consecutive_failures": 0, "last_error": None,
-                "etag": fetched.etag, "last_modified": fetched.last_modified,
-                "body_hash": fetched.body_hash,
-            }, pk="source_id")
+            # Plain SQL on this hot path: a refresh writes once per source, while other
+            # hosts' requests wait on the same event loop.
+            db.execute(
+                "INSERT INTO source_health (source_id, last_attempt, last_success, status, "
+                "consecutive_failures, last_error, etag, last_modified, body_hash) "
+                "VALUES (?, ?, ?, 'ok', 0, NULL, ?, ?, ?) ON CONFLICT (source_id) DO UPDATE SET "
+                "last_attempt = excluded.last_attempt, last_success = excluded.last_success, "
+                "status = 'ok', consecutive_failures = 0, last_error = NULL, "
+                "etag = excluded.etag, last_modified = excluded.last_modified, "
+                "body_hash = excluded.body_hash",
+                [source.id, now, now, fetched.etag, fetched.last_modified, fetched.body_hash])
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -107,12 +112,12 @@ def _value(store: Store, source: SourceDef, v: Value, fetched: Fetched, run_id, 
         return _propose(db, source, run_id, now, fetched, reason, kind="observation",
                         indicator_id=v.indicator, field=v.field, value=text,
                         value_num=number, as_of=v.as_of, note=v.note)
-    db["observations"].insert({
-        "indicator_id": v.indicator, "field": v.field, "value": text, "value_num": number,
-        "as_of": v.as_of, "recorded_at": now, "origin": FETCHER, "source": source.url,
-        "confidence": source.confidence, "note": v.note, "author": source.id,
-        "run_id": run_id, "response_hash": fetched.body_hash,
-    })
+    db.execute(
+        "INSERT INTO observations (indicator_id, field, value, value_num, as_of, recorded_at, "
+        "origin, source, confidence, note, author, run_id, response_hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [v.indicator, v.field, text, number, v.as_of, now, FETCHER, source.url,
+         source.confidence, v.note, source.id, run_id, fetched.body_hash])
     old = f" (was {same_day[0][0]})" if same_day else ""
     return f"{v.indicator}.{v.field} = {text} as of {v.as_of}{old}"
 

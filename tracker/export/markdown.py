@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlite_utils import Database
 
 from tracker import queries, trends
 from tracker.export.state import Diff, Previous
 from tracker.headline import Figure
 from tracker.text import one_line
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 ROLE_GLYPHS = {"ratified": "R", "signed": "S", "endorsed": "E", "member": "M",
                "observer": "o", "declined": "✗", "withdrew": "W"}

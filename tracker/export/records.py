@@ -7,12 +7,16 @@ import io
 import json
 from dataclasses import asdict
 
-from sqlite_utils import Database
 
 from tracker import __version__, queries, trends
 from tracker.export.state import Diff, Previous
 from tracker.headline import Figure
 from tracker.text import clean
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 JSON_SHAPE = 1
 """The version of the JSON shape documented in docs/export.md."""

@@ -7,9 +7,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlite_utils import Database
 
 from tracker import trends
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 
 def current_state(db: Database) -> dict[str, Any]:

@@ -13,13 +13,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
 from tracker.dates import timestamp, utcnow
 from tracker.errors import TrackerError
-from tracker.store.migrations import LATEST, migrate
 
-__all__ = ["LATEST", "Store", "default_db_path", "migrate"]
+if TYPE_CHECKING:
+    import sqlite_utils
+
+LATEST = 5
+"""The schema version this tracker writes (the number of migrations)."""
+
+__all__ = ["LATEST", "Store", "default_db_path"]
 
 Clock = Callable[[], dt.datetime]
 
@@ -35,12 +40,26 @@ def default_db_path() -> Path:
 
 
 class Store:
-    """An open store. Build it with :meth:`open`; close it with :meth:`close`."""
+    """An open store. Build it with :meth:`open`; close it with :meth:`close`.
 
-    def __init__(self, db: sqlite_utils.Database, path: str, clock: Clock = utcnow) -> None:
-        self.db = db
+    The sqlite-utils layer is made on first use of :attr:`db`, so opening a store that is
+    already up to date costs a connection and a few pragmas, not an import.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: str, clock: Clock = utcnow) -> None:
+        self.conn = conn
         self.path = path
         self.clock = clock
+        self._db: sqlite_utils.Database | None = None
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The store through sqlite-utils."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     @classmethod
     def open(cls, path: str | Path, *, clock: Clock = utcnow, create_dirs: bool = False) -> "Store":
@@ -63,22 +82,25 @@ class Store:
                 raise TrackerError(f"--db {name}: folder {parent} does not exist")
         try:
             conn = sqlite3.connect(name, timeout=BUSY_TIMEOUT_MS / 1000)
-            db = sqlite_utils.Database(conn)
-            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             if name != ":memory:":
-                db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA foreign_keys = ON")
-            db.execute("PRAGMA synchronous = NORMAL")
-            migrate(db)
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            store = cls(conn, name, clock)
+            if conn.execute("PRAGMA user_version").fetchone()[0] != LATEST:
+                from tracker.store.migrations import migrate
+
+                migrate(store.db)
         except sqlite3.DatabaseError as exc:
             raise TrackerError(f"--db {name}: not a usable tracker store ({exc})") from None
         except ValueError as exc:
             raise TrackerError(f"--db {name}: {exc}") from None
-        return cls(db, name, clock)
+        return store
 
     def close(self) -> None:
         """Close the connection."""
-        self.db.conn.close()
+        self.conn.close()
 
     def now(self) -> str:
         """The current time as the store writes it."""
@@ -92,7 +114,7 @@ class Store:
         as a read and upgrades later fails at once when another process wrote meanwhile,
         whereas waiting for the lock at the start lets the busy timeout do its job.
         """
-        conn = self.db.conn
+        conn = self.conn
         if conn.in_transaction:
             with self.db.atomic():
                 yield self.db
@@ -107,7 +129,7 @@ class Store:
 
     def get_meta(self, key: str) -> str | None:
         """A value from the ``meta`` table."""
-        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:

@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from tracker.store import LATEST as _DECLARED
+
 Migration = Callable[[sqlite_utils.Database], None]
 
 
@@ -188,6 +190,7 @@ MIGRATIONS: list[Migration] = [_v1_content, _v2_runs_and_sources, _v3_entry_into
 """Migration ``i`` brings a store from version ``i`` to ``i + 1``."""
 
 LATEST = len(MIGRATIONS)
+assert LATEST == _DECLARED, "update tracker.store.LATEST with the migrations"
 
 
 def migrate(db: sqlite_utils.Database, target: int = LATEST) -> int:
