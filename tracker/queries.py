@@ -124,8 +124,9 @@ def history(db: Database, indicator_id: str, field: str | None = None) -> list[d
     sql = (f"SELECT {', '.join(HISTORY_COLUMNS)} FROM observations WHERE indicator_id = ?"
            + (" AND field = ?" if field else "") + " ORDER BY field, as_of, recorded_at, id")
     params: list[Any] = [indicator_id] + ([field] if field else [])
-    rows = [dict(zip(HISTORY_COLUMNS, r)) for r in db.execute(sql, params).fetchall()]
-    order = {f: p for f, p in db.execute(
+    conn = db.conn  # a plain read: no savepoint around it
+    rows = [dict(zip(HISTORY_COLUMNS, r)) for r in conn.execute(sql, params).fetchall()]
+    order = {f: p for f, p in conn.execute(
         "SELECT f.field, f.position FROM fields f JOIN indicators i "
         "ON i.category_id = f.category_id WHERE i.id = ?", [indicator_id])}
     rows.sort(key=lambda r: order.get(r["field"], len(order)))  # stable: dates stay in order
