@@ -43,6 +43,22 @@ def run(store, catalog, fake, **kw):
     return asyncio.run(go())
 
 
+def refresh_wikidata_with(store, catalog, fake, body: bytes):
+    """Refresh the Wikidata source with ``body`` as the answer to the treaty query."""
+    def handler(request):
+        query = parse_qs(request.url.query.decode())["query"][0]
+        if "schema:about" not in query:
+            return httpx.Response(200, content=body,
+                                  headers={"Content-Type": "application/sparql-results+json"})
+        return fake(request)
+
+    async def go():
+        async with make_client(httpx.MockTransport(handler)) as client:
+            return await refresh(store, catalog, client, only=["wikidata"], sleep=_nosleep,
+                                 host_delay=0)
+    return asyncio.run(go())
+
+
 def current(store, field):
     row = store.db.execute("SELECT value, as_of, origin, source FROM current_values WHERE "
                            "indicator_id = 'pace-mismatch' AND field = ?", [field]).fetchone()
@@ -117,21 +133,7 @@ def test_contradicting_a_curated_ledger_goes_to_review(store, sources_catalog, f
     # The catalog dates GBR's signature 2024-09-05; make Wikidata say otherwise.
     sync(store, sources_catalog)
     body = sample("wikidata-sparql-treaty-parties.json").replace(b"2024-09-05T", b"2024-09-06T")
-    real = fake.__call__
-
-    def handler(request):
-        query = parse_qs(request.url.query.decode())["query"][0]
-        if "schema:about" not in query:
-            return httpx.Response(200, content=body,
-                                  headers={"Content-Type": "application/sparql-results+json"})
-        return real(request)
-
-    fake.overrides = {}
-    async def go():
-        async with make_client(httpx.MockTransport(handler)) as client:
-            return await refresh(store, sources_catalog, client, only=["wikidata"],
-                                 sleep=_nosleep, host_delay=0)
-    asyncio.run(go())
+    refresh_wikidata_with(store, sources_catalog, fake, body)
     waiting = pending(store)
     gbr = [p for p in waiting if p["party"] == "GBR"]
     assert gbr and "curated ledger dates this signed 2024-09-05" in gbr[0]["reason"]
@@ -219,19 +221,6 @@ def test_escape_sequences_in_fetched_text_are_removed(store, sources_catalog, fa
     body = sample("wikidata-sparql-treaty-parties.json").replace(
         b'"value" : "Norway"', b'"value" : "\\u001b[31mNorway\\u001b[0m [bold]x[/bold]"')
     assert b"u001b" in body
-    real = fake.__call__
-
-    def handler(request):
-        query = parse_qs(request.url.query.decode())["query"][0]
-        if "schema:about" not in query:
-            return httpx.Response(200, content=body,
-                                  headers={"Content-Type": "application/sparql-results+json"})
-        return real(request)
-
-    async def go():
-        async with make_client(httpx.MockTransport(handler)) as client:
-            return await refresh(store, sources_catalog, client, only=["wikidata"],
-                                 sleep=_nosleep, host_delay=0)
-    asyncio.run(go())
+    refresh_wikidata_with(store, sources_catalog, fake, body)
     note = store.db.execute("SELECT note FROM memberships WHERE party = 'NOR'").fetchone()[0]
     assert "\x1b" not in note and "Norway" in note and "[bold]x[/bold]" in note
