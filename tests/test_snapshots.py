@@ -82,3 +82,8 @@ def test_calendar(app, snap_compare):
 def test_sources(app, snap_compare):
     """No sources declared: the explanation line and an empty table."""
     assert snap_compare(app, terminal_size=SIZE, run_before=_after("6"))
+
+
+def test_review(app, snap_compare):
+    """Nothing waiting: the explanation of what appears here, an empty table, a and x."""
+    assert snap_compare(app, terminal_size=SIZE, run_before=_after("7"))
