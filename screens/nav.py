@@ -27,10 +27,19 @@ class NavBar(Static):
         self.current = current
 
     def on_mount(self) -> None:
-        text = Text("tracker", style="bold")
-        for key, mode, label in SCREENS:
-            text.append("  ")
-            style = "reverse bold" if mode == self.current else ""
+        self.draw()
+
+    def on_resize(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
+        """The bar for the current width: the product's name only where there is room."""
+        text = Text()
+        if self.app.size.width >= 90:
+            text.append("tracker  ", style="bold")
+        for i, (key, mode, label) in enumerate(SCREENS):
+            if i:
+                text.append("  ")
             text.append(f"{key} ", style="bold")
-            text.append(label + " ", style=style)
+            text.append(label, style="reverse bold" if mode == self.current else "")
         self.update(text)
