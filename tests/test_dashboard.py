@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from textual.widgets import DataTable, Input
 
 from tracker.sync import sync
@@ -213,13 +212,11 @@ async def test_r_runs_the_sources_and_the_screens_show_their_health(store, tmp_p
 
 
 async def test_review_screen_accepts_a_proposal(store, tmp_path, monkeypatch):
-    import asyncio
 
     import httpx
 
     from fakes import Sources
     from tracker.fetchers import make_client
-    from tracker.refresh import refresh
 
     monkeypatch.setattr("tracker.refresh.HOST_DELAY", 0)
     handler = Sources()

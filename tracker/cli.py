@@ -9,7 +9,6 @@ import os
 import sqlite3
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import click
 
