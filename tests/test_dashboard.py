@@ -285,3 +285,22 @@ async def test_the_dashboard_reads_while_a_refresh_writes(store, catalog, tmp_pa
         thread.join()
     assert errors == []
     assert len(writes) > 5
+
+
+async def test_participation_lists_a_partys_roles_and_opens_mechanisms(store, catalog,
+                                                                       tmp_path):
+    from screens.detail import DetailScreen
+
+    app = make_app(store, catalog, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        matrix = table(app, "#matrix")
+        assert matrix.get_row_at(0)[0].plain == "United States (USA)"  # pinned first
+        await pilot.press("enter")  # on the party column
+        assert any("United States (USA): Test Treaty: signed" in n.message
+                   for n in app._notifications)
+        await pilot.press("right", "right", "enter")  # the mechanism column
+        await settle(pilot)
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.indicator_id == "test-treaty"
