@@ -50,6 +50,8 @@ class ReviewScreen(DataScreen):
         for key, p in self.rows.items():
             table.add_row(cell(p["id"]), cell(queue.describe(p)), cell(p["reason"]),
                           cell(p["source_id"]), key=key)
+        table.display = bool(rows)
+        self.query_one("#preview").display = bool(rows)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         p = getattr(self, "rows", {}).get(event.row_key.value or "")

@@ -35,8 +35,9 @@ class SourcesScreen(DataScreen):
                      "values come from the catalog and from analysts (tracker set).")
         table = self.query_one("#sources", DataTable)
         table.clear(columns=True)
+        id_width = min(28, max([6, *(len(r["id"]) for r in rows)]))
         add_columns(table, self.size.width, [
-            ("Source", None, 0), ("Kind", None, 16), ("Status", None, 9),
+            ("Source", None, id_width), ("Kind", None, 16), ("Status", None, 9),
             ("Last success", None, 16), ("Fails", None, 5), ("Last error", None, 0),
             ("URL", None, 0)])
         for r in rows:
@@ -46,3 +47,4 @@ class SourcesScreen(DataScreen):
                           cell((r["last_success"] or "")[:16].replace("T", " ")),
                           cell(r["consecutive_failures"] or 0),
                           cell(r["last_error"] or ""), cell(r["url"]), key=r["id"])
+        table.display = bool(rows)
