@@ -33,6 +33,12 @@ def catalog_with(tmp_path, sources: str):
     return load_catalog(path), path
 
 
+def bad_source(kind: str, url: str, params: str) -> str:
+    """The faulty source of a test: a kind, a URL and its settings, feeding `signatories`."""
+    return (f"  - id: bad\n    kind: {kind}\n    url: {url}\n    params: {params}\n"
+            "    feeds: {indicator: pace-mismatch, field: signatories}\n")
+
+
 def json_source(ident: str, url: str, field: str = "rules", extra: str = "") -> str:
     return (f"  - id: {ident}\n    kind: json\n    url: {url}\n"
             f"    params: {{path: total, aggregate: value}}\n"
@@ -145,27 +151,24 @@ def test_redirect_loop(store, tmp_path, served):
 def test_malformed_xml(store, tmp_path, served):
     served.expect_request("/feed.xml").respond_with_data(
         "<rss><channel><item><title>unclosed</channel>", content_type="application/rss+xml")
-    block = ("  - id: bad\n    kind: feed\n    url: " + bad_url(served, "/feed.xml") +
-             "\n    params: {mode: count}\n"
-             "    feeds: {indicator: pace-mismatch, field: signatories}\n")
+    block = bad_source("feed", bad_url(served, "/feed.xml"),
+                       "{mode: count}")
     assert "malformed feed" in _faulty(store, tmp_path, served, "", kind_block=block)
 
 
 def test_malformed_csv_and_non_utf8_bytes(store, tmp_path, served):
     served.expect_request("/latin1.csv").respond_with_data(
         "name,date\nZ\xfcrich,2025-01-01\n".encode("latin-1"), content_type="text/csv")
-    block = ("  - id: bad\n    kind: csv\n    url: " + bad_url(served, "/latin1.csv") +
-             "\n    params: {column: date, aggregate: count}\n"
-             "    feeds: {indicator: pace-mismatch, field: signatories}\n")
+    block = bad_source("csv", bad_url(served, "/latin1.csv"),
+                       "{column: date, aggregate: count}")
     assert "not UTF-8" in _faulty(store, tmp_path, served, "", kind_block=block)
 
 
 def test_unterminated_csv_quote(store, tmp_path, served):
     served.expect_request("/quote.csv").respond_with_data(
         'name,date\n"unterminated,2025-01-01\n', content_type="text/csv")
-    block = ("  - id: bad\n    kind: csv\n    url: " + bad_url(served, "/quote.csv") +
-             "\n    params: {column: date, aggregate: count}\n"
-             "    feeds: {indicator: pace-mismatch, field: signatories}\n")
+    block = bad_source("csv", bad_url(served, "/quote.csv"),
+                       "{column: date, aggregate: count}")
     assert "malformed CSV" in _faulty(store, tmp_path, served, "", kind_block=block)
 
 

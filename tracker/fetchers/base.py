@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from tracker.fetchers.http import Sleep, Validators
+from tracker.fetchers import http
+from tracker.fetchers.http import Response, Sleep, Validators
 
 
 class ParseError(Exception):
@@ -76,3 +77,20 @@ class Fetched:
     last_modified: str | None = None
     not_modified: bool = False
     new_items: list[Item] = field(default_factory=list)
+
+
+async def get(ctx: Context, url: str, accept: tuple[str, ...], *,
+              params: list[tuple[str, str]] | None = None, conditional: bool = True) -> Response:
+    """GET under the HTTP policy with the source's validators, cap and sleep.
+
+    ``conditional=False`` for sources that make several requests per run (their
+    validators belong to no single one of them).
+    """
+    return await http.get(ctx.client, url, accept=accept, params=params,
+                          validators=ctx.validators if conditional else Validators(),
+                          max_bytes=ctx.max_bytes or http.MAX_BYTES, sleep=ctx.sleep)
+
+
+def unchanged(resp: Response) -> Fetched:
+    """What a fetcher returns when the source has not changed since the last success."""
+    return Fetched([], resp.body_hash, resp.etag, resp.last_modified, True)

@@ -6,8 +6,8 @@ from functools import lru_cache
 
 import pycountry
 
-from tracker.fetchers import http
-from tracker.fetchers.base import Context, Fetched, NoData, ParseError, Value
+from tracker.fetchers.base import (Context, Fetched, NoData, ParseError, Value, get,
+                                   unchanged)
 from tracker.fetchers.generic import iter_csv
 from tracker.fetchers.params import EpochParams
 
@@ -80,10 +80,9 @@ def count_countries(body, since_year: int, min_compute: float | None,
 
 async def fetch(ctx: Context, source) -> Fetched:
     params = EpochParams.model_validate(source.params)
-    resp = await http.get(ctx.client, source.url, accept=ACCEPT, validators=ctx.validators,
-                          max_bytes=ctx.max_bytes or http.MAX_BYTES, sleep=ctx.sleep)
+    resp = await get(ctx, source.url, ACCEPT)
     if resp.not_modified:
-        return Fetched([], resp.body_hash, resp.etag, resp.last_modified, True)
+        return unchanged(resp)
     by_year, unknown = count_countries(resp.file, params.since_year, params.min_compute,
                                        ctx.today.year)
     results = []

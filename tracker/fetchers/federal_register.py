@@ -5,8 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from tracker.fetchers import http
-from tracker.fetchers.base import Context, Fetched, ParseError, Value
+from tracker.fetchers.base import Context, Fetched, ParseError, Value, get
 from tracker.fetchers.params import FederalRegisterParams
 
 ACCEPT = ("application/json",)
@@ -35,8 +34,7 @@ async def fetch(ctx: Context, source) -> Fetched:
         query = [("conditions[term]", params.term),
                  ("conditions[publication_date][year]", str(year)),
                  ("per_page", "1"), ("fields[]", "document_number")]
-        resp = await http.get(ctx.client, source.url, accept=ACCEPT, params=query,
-                              max_bytes=ctx.max_bytes or http.MAX_BYTES, sleep=ctx.sleep)
+        resp = await get(ctx, source.url, ACCEPT, params=query, conditional=False)
         count = parse(resp.body)
         hashes.append(resp.body_hash)
         note = f"Documents matching {params.term} published in {year}"

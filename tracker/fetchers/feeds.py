@@ -8,8 +8,8 @@ import xml.sax
 
 import feedparser
 
-from tracker.fetchers import http
-from tracker.fetchers.base import Context, Fetched, Item, ParseError, Value
+from tracker.fetchers.base import (Context, Fetched, Item, ParseError, Value, get,
+                                   unchanged)
 from tracker.fetchers.params import FeedParams
 from tracker.text import one_line
 
@@ -46,10 +46,9 @@ def event_id(source_id: str, item_id: str) -> str:
 
 async def fetch(ctx: Context, source) -> Fetched:
     params = FeedParams.model_validate(source.params)
-    resp = await http.get(ctx.client, source.url, accept=ACCEPT, validators=ctx.validators,
-                          max_bytes=ctx.max_bytes or http.MAX_BYTES, sleep=ctx.sleep)
+    resp = await get(ctx, source.url, ACCEPT)
     if resp.not_modified:
-        return Fetched([], resp.body_hash, resp.etag, resp.last_modified, True)
+        return unchanged(resp)
     items = parse(resp.body, params.event_kind)
     if params.keywords:
         words = [k.casefold() for k in params.keywords]

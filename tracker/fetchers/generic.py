@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from tracker.fetchers import http
-from tracker.fetchers.base import Context, Fetched, NoData, ParseError, Value
+from tracker.fetchers.base import (Context, Fetched, NoData, ParseError, Value, get,
+                                   unchanged)
 from tracker.fetchers.params import CsvParams, JsonParams
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\*|\d+)\]")
@@ -59,11 +59,9 @@ def _matches(item: object, where: dict[str, str]) -> bool:
 
 async def fetch_json(ctx: Context, source) -> Fetched:
     params = JsonParams.model_validate(source.params)
-    resp = await http.get(ctx.client, source.url, accept=("application/json",),
-                          validators=ctx.validators, max_bytes=ctx.max_bytes or http.MAX_BYTES,
-                          sleep=ctx.sleep)
+    resp = await get(ctx, source.url, ("application/json",))
     if resp.not_modified:
-        return Fetched([], resp.body_hash, resp.etag, resp.last_modified, True)
+        return unchanged(resp)
     try:
         data = json.loads(resp.body)
     except ValueError as exc:
@@ -135,12 +133,9 @@ class Running:
 
 async def fetch_csv(ctx: Context, source) -> Fetched:
     params = CsvParams.model_validate(source.params)
-    resp = await http.get(ctx.client, source.url, accept=("text/csv", "text/plain",
-                                                          "application/csv"),
-                          validators=ctx.validators, max_bytes=ctx.max_bytes or http.MAX_BYTES,
-                          sleep=ctx.sleep)
+    resp = await get(ctx, source.url, ("text/csv", "text/plain", "application/csv"))
     if resp.not_modified:
-        return Fetched([], resp.body_hash, resp.etag, resp.last_modified, True)
+        return unchanged(resp)
     running = Running(params.aggregate)
     seen_header = False
     for row in iter_csv(resp.file):

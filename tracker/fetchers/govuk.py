@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tracker.fetchers import http
-from tracker.fetchers.base import Context, Fetched, ParseError, Value
+from tracker.fetchers.base import Context, Fetched, ParseError, Value, get, unchanged
 from tracker.fetchers.params import GovukSearchParams
 
 
@@ -27,11 +26,9 @@ async def fetch(ctx: Context, source) -> Fetched:
     for key, value in params.query.items():
         for v in value if isinstance(value, list) else [value]:
             query.append((key, v))
-    resp = await http.get(ctx.client, source.url, accept=("application/json",), params=query,
-                          validators=ctx.validators, max_bytes=ctx.max_bytes or http.MAX_BYTES,
-                          sleep=ctx.sleep)
+    resp = await get(ctx, source.url, ("application/json",), params=query)
     if resp.not_modified:
-        return Fetched([], resp.body_hash, resp.etag, resp.last_modified, True)
+        return unchanged(resp)
     total = parse(resp.body)
     return Fetched([Value(source.feeds.indicator, source.feeds.field, float(total),
                           ctx.today.isoformat())], resp.body_hash, resp.etag,

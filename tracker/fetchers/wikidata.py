@@ -10,7 +10,7 @@ import hashlib
 import json
 
 from tracker.fetchers import http
-from tracker.fetchers.base import Context, Fetched, Member, NoData, ParseError
+from tracker.fetchers.base import Context, Fetched, Member, NoData, ParseError, get
 from tracker.fetchers.params import WikidataParams
 from tracker.text import one_line
 
@@ -72,9 +72,8 @@ def members(rows: list[dict], mechanism: str) -> tuple[list[Member], int]:
 
 
 async def _query(ctx: Context, url: str, sparql: str) -> http.Response:
-    return await http.get(ctx.client, url, accept=ACCEPT,
-                          params=[("query", sparql), ("format", "json")],
-                          max_bytes=ctx.max_bytes or http.MAX_BYTES, sleep=ctx.sleep)
+    return await get(ctx, url, ACCEPT, params=[("query", sparql), ("format", "json")],
+                     conditional=False)
 
 
 async def fetch(ctx: Context, source) -> Fetched:
