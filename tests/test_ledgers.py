@@ -228,3 +228,18 @@ def test_companies_are_parties_only_of_company_mechanisms(catalog):
     company_ledgers = {mid for mid, ledger in catalog.model.memberships.items()
                        if any(kinds.get(e.party) == "company" for e in ledger.entries)}
     assert company_ledgers == {"frontier-ai-safety-commitments", "eu-gpai-code-of-practice"}
+
+
+@pytest.mark.parametrize("group", ["G7", "G20", "COE"])
+def test_membership_groups_cite_their_own_lists_not_wiki_mirrors(catalog, group):
+    g = catalog.model.groups[group]
+    url = catalog.source_url(g.source)
+    assert "wiki" not in url and g.confidence != "low", (group, url)
+    assert g.note, group
+
+
+def test_group_lists_are_consistent(catalog):
+    groups = catalog.model.groups
+    assert set(groups["G7"].members) < set(groups["G20"].members)
+    assert len(groups["G20"].members) == 21  # 19 countries, the EU and the African Union
+    assert "RUS" not in groups["COE"].members and len(set(groups["COE"].members)) == 46
