@@ -42,7 +42,7 @@ HOSTS = {
     "g7-code-of-conduct": ["JPN"],
     "g7-ai-for-prosperity": ["CAN"],
     "pax-silica": ["USA"],
-    "reaim-blueprint": ["KOR"],
+    "reaim-blueprint": ["KOR", "NLD", "SGP", "KEN", "GBR"],
     "reaim-pathways": ["ESP"],
     "political-declaration-military-ai": ["USA"],
     "international-ai-safety-report": ["GBR"],
