@@ -5,6 +5,8 @@ A bare ``tracker`` shows the overview. Nothing here imports Textual.
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import sqlite3
 import sys
@@ -13,14 +15,16 @@ from dataclasses import dataclass, field
 import click
 
 from tracker import __version__
-from tracker.errors import EXIT_USAGE, TrackerError
+from tracker.errors import EXIT_BROKEN_PIPE, EXIT_OUTPUT, EXIT_USAGE, TrackerError
 
 EXIT_CODES = """\b
 Exit codes:
   0   ok
   1   some sources failed (the rest were refreshed)
   2   bad invocation or invalid catalog (nothing written)
-  75  another refresh holds the lock"""
+  74  the output could not be written (disk full, closed)
+  75  another refresh holds the lock
+  141 the reader closed the pipe (e.g. | head), output cut"""
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
                       default="table", show_default=True,
@@ -31,7 +35,9 @@ class Failed(click.ClickException):
     """A one-line error with a documented exit code."""
 
     def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
-        super().__init__(message)
+        from tracker.text import one_line
+
+        super().__init__(one_line(message))  # paths and values in it are shown inert
         self.exit_code = exit_code
 
 
@@ -119,6 +125,8 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except TrackerError as exc:
             raise Failed(exc.message, exc.exit_code) from None
+        except BrokenPipeError as exc:
+            raise OutputClosed() from exc
         except sqlite3.OperationalError as exc:
             raise Failed(f"the store could not be used: {exc}", 1) from None
 
@@ -141,6 +149,9 @@ def cli(ctx: click.Context, db: str | None, catalog_path: str | None) -> None:
       tracker --db ./tracker.db list --category mechanisms
     """
     ctx.obj = Env(db, catalog_path)
+    from tracker.dates import utcnow
+
+    utcnow()  # a bad TRACKER_NOW is one line here, before anything is read or written
     if ctx.invoked_subcommand is None:
         store = ctx.obj.store()
         if sys.stdout.isatty() and sys.stdin.isatty():
@@ -314,9 +325,70 @@ def validate(ctx: click.Context, path: str | None) -> None:
                f"values, {len(m.memberships)} ledgers, {len(m.events)} events)")
 
 
-def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="tracker")
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: click, plus what happens when the output cannot be written.
+
+    A reader that closes the pipe early (``tracker list | head -1``) ends the command quietly
+    with exit code 141 (128 + SIGPIPE, what a shell reports for a command killed by a broken
+    pipe), not 1, which means some sources failed. Output that cannot be written at all
+    (``> /dev/full``, a closed descriptor) is one line on standard error and exit code 74.
+    """
+    if sys.stdout is None:  # started with standard output closed (`>&-`)
+        sys.stdout = _Closed()
+    try:
+        try:
+            code = cli.main(args=argv, prog_name="tracker", standalone_mode=False)
+            sys.stdout.flush()  # now, so a write error is ours to report, not the interpreter's
+        except BrokenPipeError as exc:
+            raise OutputClosed() from exc
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except click.Abort:
+        _say("Aborted!")
+        code = 1
+    except OutputClosed:
+        _silence_stdout()
+        code = EXIT_BROKEN_PIPE
+    except OSError as exc:
+        _silence_stdout()
+        where = f"to {exc.filename}" if exc.filename else "the output"
+        _say(f"Error: cannot write {where}: {exc.strerror or exc}")
+        code = EXIT_OUTPUT
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+class OutputClosed(Exception):
+    """The reader of standard output went away (a broken pipe); raised past click, whose own
+    handler would exit with 1."""
+
+
+class _Closed(io.TextIOBase):
+    """Standard output that was closed before we started: every write fails as on a closed
+    descriptor, and the failure is reported like any other write error."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so the interpreter's last flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _say(message: str) -> None:
+    try:
+        sys.stderr.write(message + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

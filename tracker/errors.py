@@ -6,7 +6,11 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_SOURCES_FAILED = 1
 EXIT_USAGE = 2
+EXIT_OUTPUT = 74
+"""The output could not be written (sysexits' EX_IOERR): a full disk, a closed descriptor."""
 EXIT_LOCKED = 75
+EXIT_BROKEN_PIPE = 141
+"""The reader closed the pipe early (128 + SIGPIPE, as a shell reports a command it killed)."""
 
 
 class TrackerError(Exception):

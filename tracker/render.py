@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from typing import TYPE_CHECKING
 
-from tracker.text import clean, one_line
+from tracker.text import clean, csv_cell, escape_json, one_line
 
 if TYPE_CHECKING:  # Rich loads only when a terminal needs it: piped output stays light.
     from rich.console import Console
@@ -75,11 +75,13 @@ def table(out: TextIO, title: str | None, columns: Sequence[str], rows: Sequence
     cells = [[one_line(c.plain if hasattr(c, "plain") else c) for c in row] for row in rows]
     if title:
         out.write(f"{one_line(title)}\n")
-    widths = [len(c) for c in columns]
-    for row in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, row)]
-    for row in [list(columns), *cells]:
-        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() + "\n")
+    from rich.cells import cell_len  # display width: a CJK character takes two columns
+
+    lens = [[cell_len(c) for c in row] for row in [list(columns), *cells]]
+    widths = [max(col) for col in zip(*lens)]
+    for row, sizes in zip([list(columns), *cells], lens):
+        out.write("  ".join(c + " " * (w - n) for c, n, w in zip(row, sizes, widths))
+                  .rstrip() + "\n")
     if caption:
         out.write(f"{one_line(caption)}\n")
     out.write("\n")
@@ -163,17 +165,26 @@ def as_json(out: TextIO, data: Any) -> None:
     """Print ``data`` as JSON: indented for a person on a terminal, compact (and much
     faster to write) for scripts and files."""
     if is_terminal(out):
-        out.write(json.dumps(data, indent=2, ensure_ascii=False))
+        text = json.dumps(data, indent=2, ensure_ascii=False)
     else:
-        out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-    out.write("\n")
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    out.write(escape_json(text) + "\n")
 
 
 def as_csv(out: TextIO, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Print a header and rows as CSV (RFC 4180 quoting)."""
+    """Print a header and rows as CSV (see :func:`csv_text`)."""
+    out.write(csv_text(columns, rows))
+
+
+def csv_text(columns: Sequence[str], rows: Any) -> str:
+    """A header and rows as CSV (RFC 4180 quoting), every cell through
+    :func:`tracker.text.csv_cell`: cleaned, and never run as a spreadsheet formula.
+
+    Every CSV the product writes (commands and exports) is made here.
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([csv_cell(c) for c in columns])
     for row in rows:
-        writer.writerow(["" if c is None else clean(c) for c in row])
-    out.write(buf.getvalue())
+        writer.writerow([csv_cell(c) for c in row])
+    return buf.getvalue()
