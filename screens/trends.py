@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Static
 
 from tracker import trends
+from tracker.ledger_changes import window_changes
 from tracker.store import Store
 
 from screens.base import DataScreen
@@ -33,7 +34,7 @@ class TrendsScreen(DataScreen):
 
     def fetch(self, store: Store) -> Trends:
         since = trends.window_start(self.app.window, self.app.today())
-        return Trends(since, trends.changes(store.db, since))
+        return Trends(since, window_changes(store.db, since))
 
     def show(self, data: Trends) -> None:
         counts = {d: sum(1 for c in data.changes if c.direction == d)

@@ -50,8 +50,11 @@ class Env:
     _catalog: object = field(default=None, repr=False)
     _store: object = field(default=None, repr=False)
 
-    def catalog(self):
-        """The validated catalog; problems are printed one per line and exit with 2."""
+    def catalog(self, writes: bool = True):
+        """The validated catalog; problems are printed one per line and exit with 2.
+
+        ``writes``: whether the command would have written (then the error says nothing was).
+        """
         if self._catalog is None:
             from tracker.catalog import check_catalog
 
@@ -60,8 +63,10 @@ class Env:
             if problems:
                 for problem in problems:
                     click.echo(str(problem), err=True)
-                raise Failed(f"{len(problems)} problem(s) in the catalog {path}; "
-                             "nothing was written")
+                from tracker.text import count
+
+                raise Failed(f"{count(len(problems), 'problem')} in the catalog {path}"
+                             + ("; nothing was written" if writes else ""))
             self._catalog = catalog
         return self._catalog
 
@@ -169,20 +174,27 @@ def _env(ctx: click.Context) -> Env:
 
 
 @cli.command("list")
-@click.option("--category", "-c", metavar="ID", help="Only this category (see below).")
+@click.option("--category", "-c", metavar="ID",
+              help="Only this category (`tracker list --categories` lists them).")
+@click.option("--categories", "show_categories", is_flag=True,
+              help="List the categories (id, title, rows) instead of their rows.")
 @FORMAT
 @click.pass_context
-def list_cmd(ctx: click.Context, category: str | None, fmt: str) -> None:
+def list_cmd(ctx: click.Context, category: str | None, show_categories: bool, fmt: str) -> None:
     """List every table with current values and as-of dates.
 
     \b
     Example:
       tracker list --category obstacles
+      tracker list --categories
       tracker list --format csv > current.csv
     """
     from tracker import reports
 
     db = _env(ctx).store().db
+    if show_categories:
+        reports.categories(db, sys.stdout, fmt)
+        return
     known = [r[0] for r in db.execute("SELECT id FROM categories ORDER BY position")]
     if category and category not in known:
         raise Failed(f"--category: unknown category {category!r} "
@@ -318,11 +330,14 @@ def validate(ctx: click.Context, path: str | None) -> None:
     env = _env(ctx)
     if path:
         env = Env(env.db, path)
-    catalog = env.catalog()
+    catalog = env.catalog(writes=False)
     m = catalog.model
-    click.echo(f"{catalog.path}: ok ({len(m.indicators)} indicators in {len(m.categories)} "
-               f"categories, {sum(len(v) for i in m.indicators for v in i.values.values())} "
-               f"values, {len(m.memberships)} ledgers, {len(m.events)} events)")
+    from tracker.text import count
+
+    values = sum(len(v) for i in m.indicators for v in i.values.values())
+    click.echo(f"{catalog.path}: ok ({count(len(m.indicators), 'indicator')} in "
+               f"{count(len(m.categories), 'category', 'categories')}, {count(values, 'value')}, "
+               f"{count(len(m.memberships), 'ledger')}, {count(len(m.events), 'event')})")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from tracker import queries, render
 from tracker.queries import IN_ROLES
+from tracker.text import count
 
 from typing import TYPE_CHECKING
 
@@ -81,6 +82,20 @@ def list_rows(db: Database, out: TextIO, fmt: str, category: str | None = None) 
             body = [[r.id, _label_row(r), *v, r.as_of] for r, v in zip(members, values)]
             render.table(out, c["title"], columns, body)
     return len(all_rows)
+
+
+def categories(db: Database, out: TextIO, fmt: str) -> None:
+    """Print the categories `list --category` accepts, with their titles and live rows."""
+    counts = dict(db.execute("SELECT category_id, count(*) FROM indicators "
+                             "WHERE retired_at IS NULL GROUP BY category_id").fetchall())
+    rows = [[c["id"], c["title"], counts.get(c["id"], 0)] for c in queries.categories(db)]
+    if fmt == "json":
+        render.as_json(out, [{"id": i, "title": t, "rows": n} for i, t, n in rows])
+    elif fmt == "csv":
+        render.as_csv(out, ["id", "title", "rows"], rows)
+    else:
+        render.table(out, "Categories (tracker list --category ID)", ["ID", "Title", "Rows"],
+                     [[i, t, str(n)] for i, t, n in rows], wrap=(1,))
 
 
 def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
@@ -160,7 +175,7 @@ def _summary_line(s: dict[str, Any]) -> str:
     ledger = "complete ledger" if s["complete"] else "incomplete ledger"
     majors = ", ".join(f"{p}: {role}" for p, role in s["includes"].items())
     groups = ", ".join(f"{g} {c['in']}/{c['of']}" for g, c in s["groups"].items())
-    text = f"{s['participants']} participants in the {ledger} ({majors})"
+    text = f"{count(s['participants'], 'participant')} in the {ledger} ({majors})"
     if groups:
         text += f"; groups: {groups}"
     if s["note"]:

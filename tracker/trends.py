@@ -117,6 +117,10 @@ class Change(NamedTuple):
     note: str | None
     flip: bool = False
     """The field moved both better and worse within the window."""
+    party: str | None = None
+    """For a membership change (field ``membership``, see tracker.ledger_changes): whose."""
+    role: str | None = None
+    """For a membership change: the role the party took (the same as ``new``)."""
 
     def as_dict(self) -> dict:
         """A JSON-ready dict."""
