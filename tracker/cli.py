@@ -368,7 +368,10 @@ def main(argv: list[str] | None = None) -> None:
     except OSError as exc:
         _silence_stdout()
         where = f"to {exc.filename}" if exc.filename else "the output"
-        _say(f"Error: cannot write {where}: {exc.strerror or exc}")
+        why = exc.strerror or str(exc)
+        if exc.errno == errno.EBADF and not exc.filename:
+            why = "standard output is closed"
+        _say(f"Error: cannot write {where}: {why}")
         code = EXIT_OUTPUT
     sys.exit(code if isinstance(code, int) else 0)
 
@@ -383,7 +386,7 @@ class _Closed(io.TextIOBase):
     descriptor, and the failure is reported like any other write error."""
 
     def write(self, text: str) -> int:
-        raise OSError(errno.EBADF, "standard output is closed")
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
 
     def isatty(self) -> bool:
         return False
