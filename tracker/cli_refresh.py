@@ -104,7 +104,7 @@ def review(ctx: click.Context, action: str, proposal_ids: tuple[int, ...], autho
         render.table(sys.stdout, f"{count(len(rows), 'proposal')} waiting for review",
                      ["ID", "Proposal", "Why", "Source", "Fetched"],
                      [[p["id"], queue.describe(p), p["reason"], p["source_id"],
-                       p["created_at"]] for p in rows], wrap=(1, 2))
+                       p["created_at"]] for p in rows], keep=(0, 3), wrap=(1, 2))
         return
     if not proposal_ids:
         raise Failed(f"review {action}: give the id of at least one proposal")
@@ -133,4 +133,4 @@ def sources(ctx: click.Context) -> None:
                                          "Last error", "URL"],
                  [[r["id"], r["kind"], r["state"], r["last_success"] or "never",
                    r["consecutive_failures"] or 0, r["last_error"] or "", r["url"]]
-                  for r in rows], wrap=(5, 6))
+                  for r in rows], keep=(0, 1), wrap=(5, 6))

@@ -75,7 +75,8 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False) 
                    _trend(f.direction)] for f in figures], keep=(), wrap=(0, 1))
     src = _sources(store.db, out)
     if not changes:
-        render.line(out, f"No changes dated since {start or 'the first record'}.\n")
+        render.paragraph(out, f"No changes dated since {start or 'the first record'}.")
+        out.write("\n")
     else:
         render.table(out, f"{count(len(changes), 'change')} since {start or 'the first record'}",
                      ["As of", "Indicator", "Field", "From", "To", "Trend", "Source"],
@@ -83,7 +84,7 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False) 
                        src(c.source)] for c in changes], wrap=(1, 3, 4, 6))
     flips = sorted({(c.indicator_id, c.field) for c in changes if c.flip})
     if flips:
-        render.line(out, "Flips (moved both ways in the window): "
+        render.paragraph(out, "Flips (moved both ways in the window): "
                     + ", ".join(f"{i}.{f}" for i, f in flips))
     if due:
         render.table(out, f"{count(len(stale), 'value')} due for review",
@@ -91,7 +92,7 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False) 
                      [[d.name, d.label, d.value, d.as_of, d.freshness] for d in stale],
                      wrap=(0, 2))
     else:
-        render.line(out, f"{count(len(stale), 'value')} {'is' if len(stale) == 1 else 'are'} "
+        render.paragraph(out, f"{count(len(stale), 'value')} {'is' if len(stale) == 1 else 'are'} "
                     "due for review (older than their field's "
                     "freshness); add --due to list them.")
 

@@ -75,7 +75,7 @@ def list_rows(db: Database, out: TextIO, fmt: str, category: str | None = None) 
             body = [[render.labelled(_label_row(r), r.id), *v, r.as_of]
                     for r, v in zip(members, values)]
             wrap = [0] + [i + 1 for i, f in enumerate(fields) if f["scale_kind"] == "text"]
-            render.table(out, c["title"], columns, body, keep=(), wrap=wrap)
+            render.table(out, c["title"], columns, body, keep=(0,), wrap=wrap)
         else:
             values = [[_cell(r.values.get(f["field"])) for f in fields] for r in members]
             columns = ["ID", "Name", *[f["label"] for f in fields], "As of"]
@@ -119,10 +119,11 @@ def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
         })
         return
     title = f"{ind['name']} ({ind['id']}) in {cats[ind['category_id']]['title']}"
-    render.line(out, title + (f" [retired {ind['retired_at']}]" if ind["retired_at"] else ""))
+    render.paragraph(out, title + (f" [retired {ind['retired_at']}]" if ind["retired_at"]
+                                   else ""))
     for text in filter(None, [ind["description"],
                               ind["aliases"] and "Also known as: " + "; ".join(ind["aliases"])]):
-        render.line(out, text)
+        render.paragraph(out, text)
     out.write("\n")
     body = []
     src = _sources(db, out)
@@ -141,7 +142,7 @@ def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
                        src(crit["source"]), crit["note"] or ""]], wrap=(4, 5))
     if head or entries:
         s = _summary(db, head, entries)
-        render.line(out, _summary_line(s))
+        render.paragraph(out, _summary_line(s))
         out.write("\n")
     if events:
         render.table(out, "Events", ["Date", "Title", "Source"],
