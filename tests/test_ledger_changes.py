@@ -35,7 +35,7 @@ def test_every_ledger_entry_is_a_change_with_its_direction(store, catalog):
     ]
     china = found[0]
     assert china.field == "membership" and china.role == "declined"
-    assert china.label == "Membership: China" and china.name == "Test Treaty"
+    assert china.label == "China (membership)" and china.name == "Test Treaty"
     assert china.source == "https://example.org/b" and china.confidence == "low"
     assert ledger_changes.ledger_changes(store.db, "2025-01-01") == [china]
     assert ledger_changes.ledger_changes(store.db, "2025-03") == []
@@ -111,7 +111,7 @@ def test_trends_lists_an_accepted_ratification(run):
     _accepted_ratification(run)
     out = run("trends", "--since", "90d").stdout
     assert "1 change since 2026-08-24" in out
-    line = next(x for x in out.splitlines() if "Membership: United Kingdom" in x)
+    line = next(x for x in out.splitlines() if "United Kingdom (membership)" in x)
     assert "2026-10-01" in line and "signed" in line and "ratified" in line
     assert "▲ better" in line and "https://example.org/ratification" in line
     data = json.loads(run("trends", "--since", "90d", "--format", "json").stdout)
@@ -127,7 +127,7 @@ def test_trends_lists_an_accepted_ratification(run):
 def test_exports_list_an_accepted_ratification(run):
     _accepted_ratification(run)
     md = run("export", "--since", "90d").stdout
-    assert "| 2026-10-01 | Test Treaty | Membership: United Kingdom | signed | ratified |" in md
+    assert "| 2026-10-01 | Test Treaty | United Kingdom (membership) | signed | ratified |" in md
     data = json.loads(run("export", "--format", "json", "--since", "90d").stdout)
     assert ("GBR", "ratified") in [(c["party"], c["role"]) for c in data["changes"]]
 
@@ -144,14 +144,14 @@ async def test_trends_and_overview_screens_list_membership_changes(store, catalo
         await pilot.pause()
         latest = app.screen.query_one("#latest", DataTable)
         assert latest.row_count == 1
-        assert "Membership: United Kingdom" in [c.plain for c in latest.get_row_at(0)]
+        assert "United Kingdom (membership)" in [c.plain for c in latest.get_row_at(0)]
         await pilot.press("3")
         await app.workers.wait_for_complete()
         await pilot.pause()
         changes = app.screen.query_one("#changes", DataTable)
         assert changes.row_count == 1
         row = [c.plain for c in changes.get_row_at(0)]
-        assert "Membership: United Kingdom" in row and "ratified" in row
+        assert "United Kingdom (membership)" in row and "ratified" in row
         await pilot.press("w", "w")  # all: every ledger entry, two same-day parties included
         await app.workers.wait_for_complete()
         await pilot.pause()

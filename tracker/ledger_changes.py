@@ -75,7 +75,7 @@ def ledger_changes(db: Database, since: str | None = None, until: str | None = N
         flip = BETTER in moves and WORSE in moves
         for (mech, party, new, date, source, conf, origin, note, party_name, name, cat), \
                 old, old_date in steps:
-            found.append(Change(mech, name, cat, FIELD, f"Membership: {party_name}", old, new,
+            found.append(Change(mech, name, cat, FIELD, f"{party_name} (membership)", old, new,
                                 old_date, date, role_direction(new), source, conf,
                                 origin or "catalog", note, flip, party=party, role=new))
     found.sort(key=_order, reverse=True)
