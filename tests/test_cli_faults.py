@@ -17,10 +17,11 @@ from tracker import trends
 from tracker.errors import EXIT_BROKEN_PIPE, EXIT_OUTPUT, TrackerError
 
 
+@pytest.mark.parametrize("command", ["trends", "export"])
 @pytest.mark.parametrize("since", ["3000y", "99999999d", "2027y", "99999999999999999999w",
                                    "24400m", "9" * 40 + "d"])
-def test_windows_beyond_the_calendar_are_one_line(run, since):
-    result = run("trends", "--since", since)
+def test_windows_beyond_the_calendar_are_one_line(run, since, command):
+    result = run(command, "--since", since)
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
         f"Error: --since: {since!r} reaches back before the year 1 (allowed: "

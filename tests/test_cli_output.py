@@ -211,3 +211,13 @@ def test_ascii_plain_tables_are_unchanged():
     out = io.StringIO()
     render.table(out, "T", ["A", "Bee"], [["xx", "y"], ["z", "long value"]])
     assert out.getvalue() == "T\nA   Bee\nxx  y\nz   long value\n\n"
+
+
+@pytest.mark.parametrize("args", [["members", EVIL], ["show", EVIL], ["history", EVIL],
+                                  ["list", "-c", EVIL], ["trends", "--since", EVIL],
+                                  ["set", EVIL, "x", "y"]])
+def test_hostile_arguments_echoed_in_errors_are_inert(run, args):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not RAW.search(result.stderr), result.stderr
