@@ -20,3 +20,8 @@ class TrackerError(Exception):
         super().__init__(message)
         self.message = message
         self.exit_code = exit_code
+
+
+class OutputClosed(Exception):
+    """The reader of standard output went away (a broken pipe). Raised past click, whose own
+    handler would exit with 1, to the entry point, which exits with EXIT_BROKEN_PIPE."""
