@@ -221,3 +221,27 @@ def test_hostile_arguments_echoed_in_errors_are_inert(run, args):
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert not RAW.search(result.stderr), result.stderr
+
+
+async def test_the_dashboard_shows_hostile_text_without_its_hostile_characters(catalog_path,
+                                                                               store, tmp_path):
+    from textual.widgets import DataTable
+
+    from screens.app import TrackerApp
+    from tracker.catalog import load_catalog
+    from tracker.sync import sync
+
+    from conftest import FROZEN
+
+    _hostile_catalog(catalog_path)
+    catalog = load_catalog(catalog_path)
+    sync(store, catalog)
+    app = TrackerApp(store, catalog, export_dir=tmp_path / "s", clock=lambda: FROZEN)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.press("2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        rows = app.screen.query_one("#rows", DataTable)
+        texts = [c.plain for r in range(rows.row_count) for c in rows.get_row_at(r)]
+        assert any("Evil" in t for t in texts)
+        assert not any(RAW.search(t) for t in texts)
