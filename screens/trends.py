@@ -65,7 +65,8 @@ class TrendsScreen(DataScreen):
         c = getattr(self, "changes", {}).get(event.row_key.value or "")
         if c is not None:
             self.query_one("#preview", Static).update(lines(
-                ("", f"{c.name} · {c.label} · {c.old_as_of} → {c.as_of}"),
+                ("", f"{c.name} · {c.label} · "
+                     + (f"{c.old_as_of} → {c.as_of}" if c.old_as_of else c.as_of)),
                 ("From", c.old), ("To", c.new), ("Trend", trend(c.direction, c.flip)),
                 ("Source", f"{c.source} ({c.confidence} confidence, {c.origin})"),
                 ("Note", c.note)))
