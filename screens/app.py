@@ -18,6 +18,7 @@ from textual.screen import Screen
 from tracker.dates import utcnow
 from tracker.errors import TrackerError
 from tracker.store import Store
+from tracker.text import count
 
 from screens.base import DataScreen
 from screens.overview import OverviewScreen
@@ -190,7 +191,7 @@ class TrackerApp(App):
             return
         changed = sum(len(o.changes) for o in report.outcomes)
         failed = [o.source_id for o in report.failed]
-        summary = f"{changed} changes from {len(report.outcomes)} sources"
+        summary = f"{count(changed, 'change')} from {count(len(report.outcomes), 'source')}"
         if failed:
             summary += f"; failed: {', '.join(failed)}"
         self.call_from_thread(self._refreshed, changed, summary)

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Static
 
 from tracker import headline, trends
+from tracker.ledger_changes import window_changes
 from tracker.store import Store
 
 from screens.base import DataScreen
@@ -67,7 +68,7 @@ class OverviewScreen(DataScreen):
     def fetch(self, store: Store) -> Overview:
         since = trends.window_start(self.app.window, self.app.today())
         return Overview(since, headline.figures(store.db, since),
-                        trends.changes(store.db, since, limit=LATEST), status_line(store))
+                        window_changes(store.db, since, limit=LATEST), status_line(store))
 
     def show(self, data: Overview) -> None:
         start = data.since or "the first record"
@@ -84,14 +85,14 @@ class OverviewScreen(DataScreen):
         self.query_one("#latest-title", Static).update(
             f"Latest changes since {start} (window {self.app.window}; w to change)"
             if data.changes else f"No changes dated since {start}: press w for a longer window")
-        self.changes = {f"{c.indicator_id}|{c.field}|{c.as_of}": c for c in data.changes}
+        self.changes = {f"{c.indicator_id}|{c.field}|{c.as_of}|{c.party or ''}": c for c in data.changes}
         latest = self.query_one("#latest", DataTable)
         latest.clear(columns=True)
         add_columns(latest, width, [("As of", None, 10), ("Indicator", None, 0),
                                     ("Field", None, 14), ("Now", None, 0), ("Trend", None, 10)])
         for c in data.changes:
             latest.add_row(cell(c.as_of), cell(c.name), cell(c.label), cell(c.new),
-                           trend(c.direction, c.flip), key=f"{c.indicator_id}|{c.field}|{c.as_of}")
+                           trend(c.direction, c.flip), key=f"{c.indicator_id}|{c.field}|{c.as_of}|{c.party or ''}")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         change = getattr(self, "changes", {}).get(event.row_key.value or "")

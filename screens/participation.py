@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from tracker import queries
 from tracker.store import Store
+from tracker.text import count
 
 from screens.base import DataScreen
 from screens.nav import NavBar
@@ -133,7 +134,7 @@ class ParticipationScreen(DataScreen):
             f"{self.group}: {data.group_names.get(self.group, self.group)}"
         first = " · " + " and ".join(pinned) + " first" if pinned else ""
         self.query_one("#matrix-title", Static).update(
-            f"{len(parties)} parties × {len(data.mechanisms)} mechanisms with ledgers · {group} "
+            f"{count(len(parties), 'party', 'parties')} × {count(len(data.mechanisms), 'mechanism')} with ledgers · {group} "
             f"(g) · {order} (s){first}")
         self.query_one("#legend", Static).update(
             "R ratified  S signed  E endorsed  M member  o observer  ✗ declined  W withdrew  "

@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Static
 from tracker import review as queue
 from tracker.errors import TrackerError
 from tracker.store import Store
+from tracker.text import count
 
 from screens.base import DataScreen
 from screens.cells import add_columns, cell, lines
@@ -40,7 +41,7 @@ class ReviewScreen(DataScreen):
     def show(self, rows: list[dict]) -> None:
         self.rows = {str(p["id"]): p for p in rows}
         self.query_one("#review-title", Static).update(
-            f"{len(rows)} proposals waiting for review · a accepts, x rejects" if rows else
+            f"{count(len(rows), 'proposal')} waiting for review · a accepts, x rejects" if rows else
             "Nothing is waiting for review: fetched values from manual sources, and values "
             "that contradict curated ones, appear here.")
         table = self.query_one("#proposals", DataTable)

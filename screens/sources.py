@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Static
 
 from tracker.store import Store
+from tracker.text import count
 
 from screens.base import DataScreen
 from screens.nav import NavBar
@@ -30,7 +31,7 @@ class SourcesScreen(DataScreen):
 
     def show(self, rows: list[dict]) -> None:
         title = self.query_one("#sources-title", Static)
-        title.update(f"{len(rows)} declared sources · r refreshes them" if rows else
+        title.update(f"{count(len(rows), 'declared source')} · r refreshes them" if rows else
                      "No sources are declared in the catalog, so nothing is fetched; "
                      "values come from the catalog and from analysts (tracker set).")
         table = self.query_one("#sources", DataTable)

@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Static
 
 from tracker import trends
+from tracker.ledger_changes import window_changes
 from tracker.store import Store
 
 from screens.base import DataScreen
@@ -33,7 +34,7 @@ class TrendsScreen(DataScreen):
 
     def fetch(self, store: Store) -> Trends:
         since = trends.window_start(self.app.window, self.app.today())
-        return Trends(since, trends.changes(store.db, since))
+        return Trends(since, window_changes(store.db, since))
 
     def show(self, data: Trends) -> None:
         counts = {d: sum(1 for c in data.changes if c.direction == d)
@@ -64,7 +65,8 @@ class TrendsScreen(DataScreen):
         c = getattr(self, "changes", {}).get(event.row_key.value or "")
         if c is not None:
             self.query_one("#preview", Static).update(lines(
-                ("", f"{c.name} · {c.label} · {c.old_as_of} → {c.as_of}"),
+                ("", f"{c.name} · {c.label} · "
+                     + (f"{c.old_as_of} → {c.as_of}" if c.old_as_of else c.as_of)),
                 ("From", c.old), ("To", c.new), ("Trend", trend(c.direction, c.flip)),
                 ("Source", f"{c.source} ({c.confidence} confidence, {c.origin})"),
                 ("Note", c.note)))

@@ -119,7 +119,11 @@ def test_a_yes_that_yaml_reads_as_true_must_be_quoted(catalog_path):
 
 def test_missing_file_is_a_problem_not_a_crash(tmp_path):
     _, problems = check_catalog(tmp_path / "nope.yaml")
-    assert "cannot read the catalog" in problems[0].message
+    assert "the catalog file does not exist" in problems[0].message
+    assert str(problems[0]) == f"{tmp_path / 'nope.yaml'}: the catalog file does not exist"
+    (tmp_path / "dir.yaml").mkdir()
+    _, problems = check_catalog(tmp_path / "dir.yaml")
+    assert str(problems[0]).startswith(f"{tmp_path / 'dir.yaml'}: cannot read the catalog: ")
 
 
 @pytest.mark.parametrize("case", ["unknown-key", "level-not-on-scale", "unknown-country"])

@@ -130,13 +130,14 @@ def test_members_shows_the_dated_ledger(run):
 def test_validate_ok_and_broken(run, catalog_path):
     result = run("validate")
     assert result.exit_code == 0
-    assert "ok (3 indicators in 2 categories, 10 values, 1 ledgers, 2 events)" in result.stdout
+    assert "ok (3 indicators in 2 categories, 10 values, 1 ledger, 2 events)" in result.stdout
     assert not run.db.exists()  # validate never writes
     catalog_path.write_text(catalog_path.read_text().replace("confidence: high}",
                                                              "confidence: certain}", 1))
     result = run("validate", str(catalog_path))
     assert result.exit_code == 2
     assert f"{catalog_path}:" in result.stderr and "'certain' is not allowed" in result.stderr
+    assert "nothing was written" not in result.stderr  # validate never writes anyway
 
 
 def test_environment_variables_choose_store_and_catalog(tmp_path, catalog_path, monkeypatch):

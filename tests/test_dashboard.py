@@ -116,7 +116,7 @@ async def test_switching_the_window_changes_the_trends(store, catalog, tmp_path)
         await pilot.press("w", "w")  # 3y, then all
         await settle(pilot)
         assert app.window == "all"
-        assert table(app, "#changes").row_count == 3
+        assert table(app, "#changes").row_count == 7  # 3 of fields, 4 ledger entries
 
 
 async def test_export_action_writes_a_snapshot(store, catalog, tmp_path):

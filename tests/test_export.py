@@ -133,11 +133,11 @@ def test_trends_command(run):
     result = run("trends", "--since", "3y")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "3 changes since 2023-11-22" in out
+    assert "7 changes since 2023-11-22" in out  # 3 of fields, 4 of the ledger
     assert "Pace mismatch" in out and "▲ better" in out
     assert "Test Treaty ratifications" not in out  # no rule declared
     data = json.loads(run("trends", "--since", "all", "--format", "json").stdout)
-    assert data["window_start"] is None and len(data["changes"]) == 3
+    assert data["window_start"] is None and len(data["changes"]) == 7
     assert "No changes dated since 2026-01-01." in run("trends", "--since", "2026").stdout
     bad = run("trends", "--since", "last week")
     assert bad.exit_code == 2 and "--since: 'last week' is not a window" in bad.stderr

@@ -65,7 +65,8 @@ def test_detail(app, snap_compare):
 
 
 def test_trends(app, snap_compare):
-    """Window 'all': three changes, all better (green), newest first."""
+    """Window 'all': seven changes (three of fields, four membership entries: one worse,
+    red), newest first."""
     assert snap_compare(app, terminal_size=SIZE, run_before=_after("3", "w", "w"))
 
 

@@ -13,14 +13,16 @@ from dataclasses import dataclass, field
 import click
 
 from tracker import __version__
-from tracker.errors import EXIT_USAGE, TrackerError
+from tracker.errors import EXIT_USAGE, OutputClosed, TrackerError
 
 EXIT_CODES = """\b
 Exit codes:
   0   ok
   1   some sources failed (the rest were refreshed)
   2   bad invocation or invalid catalog (nothing written)
-  75  another refresh holds the lock"""
+  74  the output could not be written (disk full, closed)
+  75  another refresh holds the lock
+  141 the reader closed the pipe (e.g. | head), output cut"""
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
                       default="table", show_default=True,
@@ -31,7 +33,9 @@ class Failed(click.ClickException):
     """A one-line error with a documented exit code."""
 
     def __init__(self, message: str, exit_code: int = EXIT_USAGE) -> None:
-        super().__init__(message)
+        from tracker.text import one_line
+
+        super().__init__(one_line(message))  # paths and values in it are shown inert
         self.exit_code = exit_code
 
 
@@ -44,8 +48,11 @@ class Env:
     _catalog: object = field(default=None, repr=False)
     _store: object = field(default=None, repr=False)
 
-    def catalog(self):
-        """The validated catalog; problems are printed one per line and exit with 2."""
+    def catalog(self, writes: bool = True):
+        """The validated catalog; problems are printed one per line and exit with 2.
+
+        ``writes``: whether the command would have written (then the error says nothing was).
+        """
         if self._catalog is None:
             from tracker.catalog import check_catalog
 
@@ -54,8 +61,10 @@ class Env:
             if problems:
                 for problem in problems:
                     click.echo(str(problem), err=True)
-                raise Failed(f"{len(problems)} problem(s) in the catalog {path}; "
-                             "nothing was written")
+                from tracker.text import count
+
+                raise Failed(f"{count(len(problems), 'problem')} in the catalog {path}"
+                             + ("; nothing was written" if writes else ""))
             self._catalog = catalog
         return self._catalog
 
@@ -119,6 +128,8 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except TrackerError as exc:
             raise Failed(exc.message, exc.exit_code) from None
+        except BrokenPipeError as exc:
+            raise OutputClosed() from exc
         except sqlite3.OperationalError as exc:
             raise Failed(f"the store could not be used: {exc}", 1) from None
 
@@ -141,6 +152,9 @@ def cli(ctx: click.Context, db: str | None, catalog_path: str | None) -> None:
       tracker --db ./tracker.db list --category mechanisms
     """
     ctx.obj = Env(db, catalog_path)
+    from tracker.dates import utcnow
+
+    utcnow()  # a bad TRACKER_NOW is one line here, before anything is read or written
     if ctx.invoked_subcommand is None:
         store = ctx.obj.store()
         if sys.stdout.isatty() and sys.stdin.isatty():
@@ -158,20 +172,27 @@ def _env(ctx: click.Context) -> Env:
 
 
 @cli.command("list")
-@click.option("--category", "-c", metavar="ID", help="Only this category (see below).")
+@click.option("--category", "-c", metavar="ID",
+              help="Only this category (`tracker list --categories` lists them).")
+@click.option("--categories", "show_categories", is_flag=True,
+              help="List the categories (id, title, rows) instead of their rows.")
 @FORMAT
 @click.pass_context
-def list_cmd(ctx: click.Context, category: str | None, fmt: str) -> None:
+def list_cmd(ctx: click.Context, category: str | None, show_categories: bool, fmt: str) -> None:
     """List every table with current values and as-of dates.
 
     \b
     Example:
       tracker list --category obstacles
+      tracker list --categories
       tracker list --format csv > current.csv
     """
     from tracker import reports
 
     db = _env(ctx).store().db
+    if show_categories:
+        reports.categories(db, sys.stdout, fmt)
+        return
     known = [r[0] for r in db.execute("SELECT id FROM categories ORDER BY position")]
     if category and category not in known:
         raise Failed(f"--category: unknown category {category!r} "
@@ -307,22 +328,20 @@ def validate(ctx: click.Context, path: str | None) -> None:
     env = _env(ctx)
     if path:
         env = Env(env.db, path)
-    catalog = env.catalog()
+    catalog = env.catalog(writes=False)
     m = catalog.model
-    click.echo(f"{catalog.path}: ok ({len(m.indicators)} indicators in {len(m.categories)} "
-               f"categories, {sum(len(v) for i in m.indicators for v in i.values.values())} "
-               f"values, {len(m.memberships)} ledgers, {len(m.events)} events)")
+    from tracker.text import count
 
-
-def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="tracker")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
+    values = sum(len(v) for i in m.indicators for v in i.values.values())
+    click.echo(f"{catalog.path}: ok ({count(len(m.indicators), 'indicator')} in "
+               f"{count(len(m.categories), 'category', 'categories')}, {count(values, 'value')}, "
+               f"{count(len(m.memberships), 'ledger')}, {count(len(m.events), 'event')})")
 
 
 # Commands in their own modules register themselves on `cli`.
 from tracker import cli_snapshots  # noqa: E402,F401
 from tracker import cli_refresh  # noqa: E402,F401
+from tracker.cli_main import main  # noqa: E402,F401  (the console script's entry point)
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -10,6 +10,7 @@ import click
 from tracker import render
 from tracker.cli import Env, Failed, cli
 from tracker.errors import EXIT_SOURCES_FAILED
+from tracker.text import count
 
 
 @cli.command()
@@ -53,7 +54,7 @@ def refresh(ctx: click.Context, only: tuple[str, ...], dry_run: bool, quiet: boo
             render.line(sys.stderr, f"{outcome.source_id}: failed: {outcome.error}")
     if interactive:
         ok = len(report.outcomes) - len(report.failed)
-        render.line(sys.stdout, f"{ok} of {len(report.outcomes)} sources refreshed"
+        render.line(sys.stdout, f"{ok} of {count(len(report.outcomes), 'source')} refreshed"
                     + (" (dry run: nothing written)" if dry_run else ""))
     if export_dir and not dry_run:
         from tracker import export
@@ -100,10 +101,10 @@ def review(ctx: click.Context, action: str, proposal_ids: tuple[int, ...], autho
         if not rows:
             click.echo("No proposals are waiting for review.")
             return
-        render.table(sys.stdout, f"{len(rows)} proposals waiting for review",
+        render.table(sys.stdout, f"{count(len(rows), 'proposal')} waiting for review",
                      ["ID", "Proposal", "Why", "Source", "Fetched"],
                      [[p["id"], queue.describe(p), p["reason"], p["source_id"],
-                       p["created_at"]] for p in rows], wrap=(1, 2))
+                       p["created_at"]] for p in rows], keep=(0, 3), wrap=(1, 2))
         return
     if not proposal_ids:
         raise Failed(f"review {action}: give the id of at least one proposal")
@@ -132,4 +133,4 @@ def sources(ctx: click.Context) -> None:
                                          "Last error", "URL"],
                  [[r["id"], r["kind"], r["state"], r["last_success"] or "never",
                    r["consecutive_failures"] or 0, r["last_error"] or "", r["url"]]
-                  for r in rows], wrap=(5, 6))
+                  for r in rows], keep=(0, 1), wrap=(5, 6))

@@ -8,6 +8,7 @@ import click
 
 from tracker import render
 from tracker.cli import Env, Failed, cli
+from tracker.text import count
 
 TREND_STYLES = {"better": "green", "worse": "red", "neutral": "yellow", "changed": "cyan"}
 
@@ -25,15 +26,17 @@ def _trend(direction: str, flip: bool = False):
 @click.option("--since", "-s", default="1y", show_default=True, metavar="WINDOW",
               help="A date (YYYY, YYYY-MM, YYYY-MM-DD), 7d, 30d, 90d, 1y, 3y, ... or all.")
 @click.option("--due", is_flag=True, help="Also list the values due for review.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="Tables, or JSON for scripts.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+              show_default=True, help="Tables, or JSON or CSV (the changes) for scripts.")
 @click.pass_context
 def trends(ctx: click.Context, since: str, due: bool, fmt: str) -> None:
     """Show what changed in a window, newest first, with its direction.
 
     Directions come from each field's scale (better, worse, neutral; free text only
-    "changed"); a flip is a field that moved both ways in the window. Headline figures
-    are compared with their value at the window's start.
+    "changed"); a flip is a field that moved both ways in the window. Membership changes
+    (a party signed, ratified, endorsed, joined: better; withdrew or declined: worse) are
+    listed with the rest. Headline figures are compared with their value at the window's
+    start.
 
     \b
     Example:
@@ -48,11 +51,12 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False) 
     """What `tracker trends` prints: headline figures, changes, flips, values due."""
     from tracker import headline
     from tracker import trends as engine
+    from tracker.ledger_changes import window_changes
     from tracker.reports import _sources
 
     today = store.clock().date()
     start = engine.window_start(since, today)
-    changes = engine.changes(store.db, start)
+    changes = window_changes(store.db, start)
     figures = headline.figures(store.db, start)
     stale = engine.review_due(store.db, today)
     if fmt == "json":
@@ -61,29 +65,35 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False) 
             "changes": [c.as_dict() for c in changes],
             "review_due": [d.__dict__ for d in stale]})
         return
+    if fmt == "csv":
+        columns = list(engine.Change._fields)
+        render.as_csv(out, columns, [list(c) for c in changes])
+        return
     render.table(out, f"Headline figures (now, and on {start or 'the first record'})",
                  ["Figure", "Now", "Then", "Trend"],
                  [[f.label, f.text, "" if f.before is None else str(f.before),
                    _trend(f.direction)] for f in figures], keep=(), wrap=(0, 1))
     src = _sources(store.db, out)
     if not changes:
-        render.line(out, f"No changes dated since {start or 'the first record'}.\n")
+        render.paragraph(out, f"No changes dated since {start or 'the first record'}.")
+        out.write("\n")
     else:
-        render.table(out, f"{len(changes)} changes since {start or 'the first record'}",
+        render.table(out, f"{count(len(changes), 'change')} since {start or 'the first record'}",
                      ["As of", "Indicator", "Field", "From", "To", "Trend", "Source"],
                      [[c.as_of, c.name, c.label, c.old, c.new, _trend(c.direction, c.flip),
                        src(c.source)] for c in changes], wrap=(1, 3, 4, 6))
     flips = sorted({(c.indicator_id, c.field) for c in changes if c.flip})
     if flips:
-        render.line(out, "Flips (moved both ways in the window): "
+        render.paragraph(out, "Flips (moved both ways in the window): "
                     + ", ".join(f"{i}.{f}" for i, f in flips))
     if due:
-        render.table(out, f"{len(stale)} values due for review",
+        render.table(out, f"{count(len(stale), 'value')} due for review",
                      ["Indicator", "Field", "Value", "As of", "Freshness"],
                      [[d.name, d.label, d.value, d.as_of, d.freshness] for d in stale],
                      wrap=(0, 2))
     else:
-        render.line(out, f"{len(stale)} values are due for review (older than their field's "
+        render.paragraph(out, f"{count(len(stale), 'value')} {'is' if len(stale) == 1 else 'are'} "
+                    "due for review (older than their field's "
                     "freshness); add --due to list them.")
 
 
@@ -95,7 +105,8 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False) 
                    "snapshot (a date, 30d, 1y, ..., all).")
 @click.option("-o", "--output", metavar="FILE|DIR",
               help="A file, or a folder (existing, or ending in /) that gets a dated file "
-                   "and latest.md and records the snapshot. Default: standard output.")
+                   "and latest.md, latest.json or a dated folder of CSV files (by --format) "
+                   "and records the snapshot. Default: standard output.")
 @click.pass_context
 def export_cmd(ctx: click.Context, fmt: str, since: str | None, output: str | None) -> None:
     """Write a snapshot: what changed, headline figures, every table, sources.

@@ -41,10 +41,20 @@ def utcnow() -> dt.datetime:
 
     ``TRACKER_NOW`` (an ISO 8601 timestamp) makes runs reproducible: tests and
     re-runnable exports set it instead of patching the clock.
+
+    Raises:
+        TrackerError: ``TRACKER_NOW`` is set but is not a real timestamp.
     """
     fixed = os.environ.get("TRACKER_NOW")
     if fixed:
-        value = dt.datetime.fromisoformat(fixed)
+        try:
+            value = dt.datetime.fromisoformat(fixed.strip())
+        except ValueError:
+            from tracker.errors import TrackerError
+
+            raise TrackerError(f"TRACKER_NOW: {fixed!r} is not a real ISO 8601 timestamp "
+                               "(allowed: e.g. 2026-06-15T12:00:00Z or 2026-06-15; or unset "
+                               "it for the real clock)") from None
         if value.tzinfo is None:
             value = value.replace(tzinfo=dt.timezone.utc)
         return value.astimezone(dt.timezone.utc)

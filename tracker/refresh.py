@@ -24,6 +24,7 @@ from tracker.catalog.model import SourceDef
 from tracker.errors import EXIT_LOCKED, TrackerError
 from tracker.fetchers.http import Sleep
 from tracker.store import Store
+from tracker.text import count
 from tracker.writes import apply, record_failure, source_state
 
 HOST_DELAY = 1.0
@@ -131,7 +132,7 @@ async def refresh(store: Store, catalog: Catalog, client: httpx.AsyncClient, *,
         failed = sum(1 for o in outcomes if o.status == "failed")
         with store.transaction():
             store.finish_run(run_id, "failed" if failed else "ok",
-                             f"{len(outcomes)} sources, {failed} failed")
+                             f"{count(len(outcomes), 'source')}, {failed} failed")
     return Report(run_id, outcomes)
 
 

@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from typing import TYPE_CHECKING
 
-from tracker.text import clean, one_line
+from tracker.text import clean, csv_cell, escape_json, one_line
 
 if TYPE_CHECKING:  # Rich loads only when a terminal needs it: piped output stays light.
     from rich.console import Console
@@ -47,9 +47,14 @@ def table(out: TextIO, title: str | None, columns: Sequence[str], rows: Sequence
     Cells are text (cleaned here) or Rich ``Text`` built from cleaned text.
 
     Args:
-        keep: columns never wrapped on a terminal (ids a user types back).
-        wrap: on a terminal, the only columns that wrap, sharing the width left by the
-            others (long text); the rest keep their content's width.
+        keep: columns holding ids a user types back: never cut nor folded on a terminal. In
+            a column that also wraps (a name with its id below, see :func:`labelled`), the
+            name wraps and the id line stays whole.
+        wrap: on a terminal, the columns of long text, which wrap; None: every column not
+            in ``keep``. Every column starts at its content's width (short ones capped at
+            :data:`SHORT_CAP`, wrapping ones at :data:`MIN_TEXT`); the width left goes to
+            the columns whose content needs it. A table that cannot fit so prints as
+            records, one block per row.
     """
     if is_terminal(out):
         from rich.table import Table
@@ -58,16 +63,18 @@ def table(out: TextIO, title: str | None, columns: Sequence[str], rows: Sequence
         cells: list[list[Any]] = [
             [c if isinstance(c, Text) else Text(one_line(c)) for c in row] for row in rows]
         con = console(out)
+        if wrap is None:
+            wrap = [i for i in range(len(columns)) if i not in keep]
+        widths = _widths(con.width, columns, cells, keep, wrap)
+        if widths is None:
+            _records(con, title, columns, cells, caption)
+            return
         t = Table(title=Text(clean(title)) if title else None, title_justify="left",
                   caption=Text(clean(caption)) if caption else None, caption_justify="left",
                   header_style="bold", expand=False)
-        widths = _widths(con.width, columns, cells, wrap) if wrap is not None else None
-        if widths is not None and sum(widths) + 3 * len(columns) + 1 > con.width:
-            _records(con, title, columns, cells, caption)
-            return
         for i, col in enumerate(columns):
             t.add_column(Text(col), style=(styles[i] if styles else None), overflow="fold",
-                         no_wrap=i in keep, width=widths[i] if widths else None)
+                         no_wrap=i in keep and i not in wrap, width=widths[i])
         for row in cells:
             t.add_row(*row)
         con.print(t)
@@ -75,11 +82,13 @@ def table(out: TextIO, title: str | None, columns: Sequence[str], rows: Sequence
     cells = [[one_line(c.plain if hasattr(c, "plain") else c) for c in row] for row in rows]
     if title:
         out.write(f"{one_line(title)}\n")
-    widths = [len(c) for c in columns]
-    for row in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, row)]
-    for row in [list(columns), *cells]:
-        out.write("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() + "\n")
+    from rich.cells import cell_len  # display width: a CJK character takes two columns
+
+    lens = [[cell_len(c) for c in row] for row in [list(columns), *cells]]
+    widths = [max(col) for col in zip(*lens)]
+    for row, sizes in zip([list(columns), *cells], lens):
+        out.write("  ".join(c + " " * (w - n) for c, n, w in zip(row, sizes, widths))
+                  .rstrip() + "\n")
     if caption:
         out.write(f"{one_line(caption)}\n")
     out.write("\n")
@@ -101,34 +110,71 @@ def _records(con: Console, title: str | None, columns: Sequence[str],
         con.print(Text(one_line(title), style="bold underline"))
     for row in cells:
         name, _, ident = row[0].plain.partition("\n")
-        con.print(Text.assemble((name, "bold"), "  ", (ident, "dim")))
+        con.print(Text.assemble((name, "bold"), *(("  ", (ident, "dim")) if ident else ())))
         for label, cell in zip(columns[1:], row[1:]):
             if cell.plain:
-                con.print(Padding(Text.assemble((label + ": ", "dim"), cell), (0, 0, 0, 2)))
+                con.print(Padding(Text.assemble((label + ": ", "dim"), cell), (0, 0, 0, 2), expand=False))
     if caption:
         con.print(Text(one_line(caption)))
     con.print()
 
 
-def _widths(total: int, columns: Sequence[str], cells: list[list[Text]],
-            wrap: Sequence[int]) -> list[int]:
-    """Column widths that fit ``total``: short columns first, long text shares the rest."""
-    content = [max([len(columns[i])] + [max((len(x) for x in c[i].plain.split("\n")), default=0)
-                                        for c in cells]) for i in range(len(columns))]
-    widths = [min(w, SHORT_CAP) for w in content]
-    free = total - (3 * len(columns) + 1) - sum(w for i, w in enumerate(widths) if i not in wrap)
-    if wrap:
-        share = max(MIN_TEXT, free // len(wrap))
-        for i in wrap:
-            widths[i] = min(content[i], share)
-        spare = free - sum(widths[i] for i in wrap)
-        for i in wrap:  # give what short texts leave to the longest ones
-            if spare <= 0:
-                break
-            extra = min(spare, content[i] - widths[i])
-            widths[i] += extra
-            spare -= extra
+def _widths(total: int, columns: Sequence[str], cells: list[list[Text]], keep: Sequence[int],
+            wrap: Sequence[int]) -> list[int] | None:
+    """Column widths that fit ``total`` terminal cells, or None when the table cannot.
+
+    Each column starts at its content's width, capped at :data:`SHORT_CAP` for short values
+    and at :data:`MIN_TEXT` for wrapping text, but never below its longest id (``keep``);
+    the width left is then shared among the columns still narrower than their content, in
+    proportion to what each lacks, so spare width goes where text would otherwise wrap.
+    """
+    from rich.cells import cell_len
+
+    def lines(i: int) -> list[str]:
+        return [columns[i]] + [x for row in cells for x in row[i].plain.split("\n")]
+
+    content = [max(cell_len(x) for x in lines(i)) for i in range(len(columns))]
+    ids = [max([cell_len(row[i].plain.split("\n")[-1]) for row in cells], default=0)
+           if i in keep else 0 for i in range(len(columns))]
+    widths = [max(ids[i], min(content[i], MIN_TEXT if i in wrap else SHORT_CAP))
+              if not (i in keep and i not in wrap) else content[i]
+              for i in range(len(columns))]
+    free = total - (3 * len(columns) + 1) - sum(widths)
+    if free < 0:
+        return None
+    short = [i for i in range(len(columns)) if i not in wrap]
+    # Short values first, up to twice their cap (they are cheap and read badly when cut),
+    # then every column in proportion to what it lacks.
+    free = _share(widths, [min(content[i], 2 * SHORT_CAP) if i in short else widths[i]
+                           for i in range(len(columns))], short, free)
+    _share(widths, content, range(len(columns)), free)
     return widths
+
+
+def _share(widths: list[int], content: list[int], group: Sequence[int], free: int) -> int:
+    """Widen the ``group`` columns towards their content with ``free`` cells; return the cells
+    left. A column that lacks no more than a fair share (or than :data:`SHORT_CAP`) gets all
+    it lacks, smallest first; the others share the rest in proportion to what each lacks."""
+    need = {i: content[i] - widths[i] for i in group if widths[i] < content[i]}
+    for i in sorted(need, key=need.get):
+        if need[i] > free or need[i] > max(free // len(need), SHORT_CAP):
+            break
+        widths[i] = content[i]
+        free -= need.pop(i)
+    total = sum(need.values())
+    if total <= free:
+        for i in need:
+            widths[i] = content[i]
+        return free - total
+    for i, n in need.items():
+        widths[i] += free * n // total
+    left = free - sum(free * n // total for n in need.values())
+    for i in sorted(need, key=lambda i: widths[i] - content[i]):  # what rounding left
+        if left <= 0:
+            break
+        widths[i] += 1
+        left -= 1
+    return 0
 
 
 def labelled(name: str, ident: str) -> Text:
@@ -159,21 +205,41 @@ def line(out: TextIO, text: str) -> None:
     out.write(clean(text) + "\n")
 
 
+def paragraph(out: TextIO, text: str) -> None:
+    """Print a paragraph of untrusted text: wrapped at the width of a terminal (between
+    words; a word longer than a line is folded), as one line when piped."""
+    if is_terminal(out):
+        from rich.text import Text
+
+        console(out).print(Text(one_line(text)), overflow="fold")
+    else:
+        out.write(one_line(text) + "\n")
+
+
 def as_json(out: TextIO, data: Any) -> None:
     """Print ``data`` as JSON: indented for a person on a terminal, compact (and much
     faster to write) for scripts and files."""
     if is_terminal(out):
-        out.write(json.dumps(data, indent=2, ensure_ascii=False))
+        text = json.dumps(data, indent=2, ensure_ascii=False)
     else:
-        out.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-    out.write("\n")
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    out.write(escape_json(text) + "\n")
 
 
 def as_csv(out: TextIO, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Print a header and rows as CSV (RFC 4180 quoting)."""
+    """Print a header and rows as CSV (see :func:`csv_text`)."""
+    out.write(csv_text(columns, rows))
+
+
+def csv_text(columns: Sequence[str], rows: Any) -> str:
+    """A header and rows as CSV (RFC 4180 quoting), every cell through
+    :func:`tracker.text.csv_cell`: cleaned, and never run as a spreadsheet formula.
+
+    Every CSV the product writes (commands and exports) is made here.
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([csv_cell(c) for c in columns])
     for row in rows:
-        writer.writerow(["" if c is None else clean(c) for c in row])
-    out.write(buf.getvalue())
+        writer.writerow([csv_cell(c) for c in row])
+    return buf.getvalue()

@@ -8,6 +8,7 @@ from typing import Any, TextIO
 
 from tracker import queries, render
 from tracker.queries import IN_ROLES
+from tracker.text import count
 
 from typing import TYPE_CHECKING
 
@@ -74,13 +75,27 @@ def list_rows(db: Database, out: TextIO, fmt: str, category: str | None = None) 
             body = [[render.labelled(_label_row(r), r.id), *v, r.as_of]
                     for r, v in zip(members, values)]
             wrap = [0] + [i + 1 for i, f in enumerate(fields) if f["scale_kind"] == "text"]
-            render.table(out, c["title"], columns, body, keep=(), wrap=wrap)
+            render.table(out, c["title"], columns, body, keep=(0,), wrap=wrap)
         else:
             values = [[_cell(r.values.get(f["field"])) for f in fields] for r in members]
             columns = ["ID", "Name", *[f["label"] for f in fields], "As of"]
             body = [[r.id, _label_row(r), *v, r.as_of] for r, v in zip(members, values)]
             render.table(out, c["title"], columns, body)
     return len(all_rows)
+
+
+def categories(db: Database, out: TextIO, fmt: str) -> None:
+    """Print the categories `list --category` accepts, with their titles and live rows."""
+    counts = dict(db.execute("SELECT category_id, count(*) FROM indicators "
+                             "WHERE retired_at IS NULL GROUP BY category_id").fetchall())
+    rows = [[c["id"], c["title"], counts.get(c["id"], 0)] for c in queries.categories(db)]
+    if fmt == "json":
+        render.as_json(out, [{"id": i, "title": t, "rows": n} for i, t, n in rows])
+    elif fmt == "csv":
+        render.as_csv(out, ["id", "title", "rows"], rows)
+    else:
+        render.table(out, "Categories (tracker list --category ID)", ["ID", "Title", "Rows"],
+                     [[i, t, str(n)] for i, t, n in rows], wrap=(1,))
 
 
 def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
@@ -104,10 +119,11 @@ def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
         })
         return
     title = f"{ind['name']} ({ind['id']}) in {cats[ind['category_id']]['title']}"
-    render.line(out, title + (f" [retired {ind['retired_at']}]" if ind["retired_at"] else ""))
+    render.paragraph(out, title + (f" [retired {ind['retired_at']}]" if ind["retired_at"]
+                                   else ""))
     for text in filter(None, [ind["description"],
                               ind["aliases"] and "Also known as: " + "; ".join(ind["aliases"])]):
-        render.line(out, text)
+        render.paragraph(out, text)
     out.write("\n")
     body = []
     src = _sources(db, out)
@@ -126,7 +142,7 @@ def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
                        src(crit["source"]), crit["note"] or ""]], wrap=(4, 5))
     if head or entries:
         s = _summary(db, head, entries)
-        render.line(out, _summary_line(s))
+        render.paragraph(out, _summary_line(s))
         out.write("\n")
     if events:
         render.table(out, "Events", ["Date", "Title", "Source"],
@@ -160,7 +176,7 @@ def _summary_line(s: dict[str, Any]) -> str:
     ledger = "complete ledger" if s["complete"] else "incomplete ledger"
     majors = ", ".join(f"{p}: {role}" for p, role in s["includes"].items())
     groups = ", ".join(f"{g} {c['in']}/{c['of']}" for g, c in s["groups"].items())
-    text = f"{s['participants']} participants in the {ledger} ({majors})"
+    text = f"{count(s['participants'], 'participant')} in the {ledger} ({majors})"
     if groups:
         text += f"; groups: {groups}"
     if s["note"]:

@@ -43,16 +43,15 @@ def window_start(since: str, today: dt.date) -> str | None:
         return None
     match = _SPAN.match(since)
     if match:
+        from dateutil.relativedelta import relativedelta
+
         n, unit = int(match.group(1)), match.group(2)
-        if unit == "d":
-            start = today - dt.timedelta(days=n)
-        elif unit == "w":
-            start = today - dt.timedelta(weeks=n)
-        else:
-            months = n * (12 if unit == "y" else 1)
-            year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-            start = dt.date(year, month + 1, min(today.day, 28))
-        return start.isoformat()
+        step = {"d": "days", "w": "weeks", "m": "months", "y": "years"}[unit]
+        try:  # calendar arithmetic: 1y before 2026-11-30 is 2025-11-30, 1m before 03-31 is 02-28
+            return (today - relativedelta(**{step: n})).isoformat()
+        except (ValueError, OverflowError):
+            raise TrackerError(f"--since: {since!r} reaches back before the year 1 "
+                               f"(allowed: {WINDOW_HELP})") from None
     try:
         return pad(parse_partial(since))
     except ValueError:
@@ -118,6 +117,10 @@ class Change(NamedTuple):
     note: str | None
     flip: bool = False
     """The field moved both better and worse within the window."""
+    party: str | None = None
+    """For a membership change (field ``membership``, see tracker.ledger_changes): whose."""
+    role: str | None = None
+    """For a membership change: the role the party took (the same as ``new``)."""
 
     def as_dict(self) -> dict:
         """A JSON-ready dict."""

@@ -17,9 +17,12 @@ class Problem:
 
     file: str
     line: int
+    """1-based; 0 when the problem is the whole file (missing, unreadable)."""
     message: str
 
     def __str__(self) -> str:
+        if not self.line:  # the whole file (it is missing or unreadable): no line to open
+            return f"{self.file}: {self.message}"
         return f"{self.file}:{self.line}: {self.message}"
 
 
@@ -66,7 +69,9 @@ def read_document(path: Path, text: str | None = None) -> Document:
             raw = Path(path).read_bytes()
         except OSError as exc:
             doc = Document(name, None)
-            doc.problems.append(Problem(name, 1, f"cannot read the catalog: {exc.strerror}"))
+            what = "the catalog file does not exist" if isinstance(exc, FileNotFoundError) \
+                else f"cannot read the catalog: {exc.strerror}"
+            doc.problems.append(Problem(name, 0, what))
             return doc
         try:
             text = raw.decode("utf-8")

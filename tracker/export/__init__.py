@@ -15,6 +15,7 @@ from pathlib import Path
 from tracker import headline, trends
 from tracker.errors import TrackerError
 from tracker.export import markdown, records, state
+from tracker.ledger_changes import window_changes
 from tracker.store import Store
 
 __all__ = ["Snapshot", "build", "write"]
@@ -50,7 +51,7 @@ def build(store: Store, fmt: str = "md", since: str | None = None) -> Snapshot:
     reference = dt.date.fromisoformat(trends.pad(as_of)) if as_of else store.clock().date()
     start = trends.window_start(since or DEFAULT_WINDOW, reference)
     since_text = start or "the first record"
-    window = trends.changes(db, start)
+    window = window_changes(db, start)
     figures = headline.figures(db, start)
     prev = state.previous(db)
     diff = state.diff(db, prev.state, current) if prev else None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import asdict
 
@@ -11,7 +9,8 @@ from dataclasses import asdict
 from tracker import __version__, queries, trends
 from tracker.export.state import Diff, Previous
 from tracker.headline import Figure
-from tracker.text import clean
+from tracker.render import csv_text
+from tracker.text import escape_json
 
 from typing import TYPE_CHECKING
 
@@ -53,7 +52,7 @@ def json_text(db: Database, *, snap_id: str, as_of: str, since: str | None,
                    for e in db.query("SELECT * FROM events WHERE retired_at IS NULL "
                                      "ORDER BY date, id")],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return escape_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _memberships(db: Database) -> dict:
@@ -70,12 +69,7 @@ def _memberships(db: Database) -> dict:
 
 
 def _csv(columns: list[str], rows) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if v is None else clean(v) for v in row])
-    return buf.getvalue()
+    return csv_text(columns, rows)
 
 
 def observations_csv(db: Database) -> str:

@@ -11,7 +11,7 @@ import feedparser
 from tracker.fetchers.base import (Context, Fetched, Item, ParseError, Value, get,
                                    unchanged)
 from tracker.fetchers.params import FeedParams
-from tracker.text import one_line
+from tracker.text import count, one_line
 
 ACCEPT = ("application/atom+xml", "application/rss+xml", "application/xml", "text/xml")
 
@@ -60,6 +60,6 @@ async def fetch(ctx: Context, source) -> Fetched:
     else:
         results = [Value(source.feeds.indicator, source.feeds.field, float(len(new)),
                          ctx.today.isoformat(),
-                         f"{len(new)} new entries since the last refresh "
+                         f"{count(len(new), 'new entry', 'new entries')} since the last refresh "
                          f"({len(items)} in the feed)")]
     return Fetched(results, resp.body_hash, resp.etag, resp.last_modified, new_items=new)
