@@ -143,7 +143,9 @@ def cli(ctx: click.Context, db: str | None, catalog_path: str | None) -> None:
     ctx.obj = Env(db, catalog_path)
     if ctx.invoked_subcommand is None:
         store = ctx.obj.store()
-        if sys.stdout.isatty() and sys.stdin.isatty():
+        from tracker.cli_serve import served_by_web
+
+        if (sys.stdout.isatty() and sys.stdin.isatty()) or served_by_web():
             from screens.app import TrackerApp  # the only import of the Textual layer
 
             TrackerApp(store, ctx.obj.catalog).run()  # the catalog loads when r needs it
@@ -326,3 +328,4 @@ if __name__ == "__main__":  # pragma: no cover
 # Commands in their own modules register themselves on `cli`.
 from tracker import cli_snapshots  # noqa: E402,F401
 from tracker import cli_refresh  # noqa: E402,F401
+from tracker import cli_serve  # noqa: E402,F401
