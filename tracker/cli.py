@@ -157,7 +157,9 @@ def cli(ctx: click.Context, db: str | None, catalog_path: str | None) -> None:
     utcnow()  # a bad TRACKER_NOW is one line here, before anything is read or written
     if ctx.invoked_subcommand is None:
         store = ctx.obj.store()
-        if sys.stdout.isatty() and sys.stdin.isatty():
+        from tracker.cli_serve import served_by_web
+
+        if (sys.stdout.isatty() and sys.stdin.isatty()) or served_by_web():
             from screens.app import TrackerApp  # the only import of the Textual layer
 
             TrackerApp(store, ctx.obj.catalog).run()  # the catalog loads when r needs it
@@ -341,6 +343,7 @@ def validate(ctx: click.Context, path: str | None) -> None:
 # Commands in their own modules register themselves on `cli`.
 from tracker import cli_snapshots  # noqa: E402,F401
 from tracker import cli_refresh  # noqa: E402,F401
+from tracker import cli_serve  # noqa: E402,F401
 from tracker.cli_main import main  # noqa: E402,F401  (the console script's entry point)
 
 if __name__ == "__main__":  # pragma: no cover
