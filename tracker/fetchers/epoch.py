@@ -6,12 +6,12 @@ from functools import lru_cache
 
 import pycountry
 
-from tracker.fetchers.base import (Context, Fetched, NoData, ParseError, Value, get,
+from tracker.fetchers.base import (CSV, Context, Fetched, NoData, ParseError, Value, get,
                                    unchanged)
 from tracker.fetchers.generic import iter_csv
 from tracker.fetchers.params import EpochParams
 
-ACCEPT = ("text/csv", "text/plain", "application/octet-stream")
+ACCEPT = CSV
 ALIASES = {
     "model": ("Model", "System"),
     "date": ("Publication date",),

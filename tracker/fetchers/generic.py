@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from tracker.fetchers.base import (Context, Fetched, NoData, ParseError, Value, get,
-                                   unchanged)
+from tracker.fetchers.base import (CSV, JSON, Context, Fetched, NoData, ParseError, Value,
+                                   get, unchanged)
 from tracker.fetchers.params import CsvParams, JsonParams
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\*|\d+)\]")
@@ -59,7 +59,7 @@ def _matches(item: object, where: dict[str, str]) -> bool:
 
 async def fetch_json(ctx: Context, source) -> Fetched:
     params = JsonParams.model_validate(source.params)
-    resp = await get(ctx, source.url, ("application/json",))
+    resp = await get(ctx, source.url, JSON)
     if resp.not_modified:
         return unchanged(resp)
     try:
@@ -133,7 +133,7 @@ class Running:
 
 async def fetch_csv(ctx: Context, source) -> Fetched:
     params = CsvParams.model_validate(source.params)
-    resp = await get(ctx, source.url, ("text/csv", "text/plain", "application/csv"))
+    resp = await get(ctx, source.url, CSV)
     if resp.not_modified:
         return unchanged(resp)
     running = Running(params.aggregate)

@@ -14,7 +14,7 @@ from tracker.fetchers.base import Context, Fetched, Member, NoData, ParseError, 
 from tracker.fetchers.params import WikidataParams
 from tracker.text import one_line
 
-ACCEPT = ("application/sparql-results+json", "application/json")
+ACCEPT = ("application/sparql-results+json", "application/json", "+json")
 ENTITY = "http://www.wikidata.org/entity/"
 ORGANISATIONS = {"Q458": "EU"}
 """Parties without an ISO 3166-1 alpha-3 code, by Q-id."""
