@@ -58,6 +58,10 @@ def refresh(ctx: click.Context, only: tuple[str, ...], dry_run: bool, quiet: boo
             render.line(sys.stdout, ("would record " if dry_run else "") + change)
         if outcome.error:
             render.line(sys.stderr, f"{outcome.source_id}: failed: {outcome.error}")
+        elif outcome.skipped and interactive:
+            from tracker.writes import skipped_detail
+
+            render.line(sys.stderr, f"{outcome.source_id}: {skipped_detail(outcome.skipped)}")
     if interactive:
         ok = len(report.outcomes) - len(report.failed)
         render.line(sys.stdout, f"{ok} of {len(report.outcomes)} sources refreshed"

@@ -15,7 +15,7 @@ import fcntl
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlparse
 
 import httpx
@@ -26,6 +26,7 @@ from tracker.catalog.model import SourceDef
 from tracker.errors import EXIT_LOCKED, TrackerError
 from tracker.fetchers.http import Sleep
 from tracker.store import Store
+from tracker.values import problem
 from tracker.writes import apply, record_failure, source_state
 
 HOST_DELAY = 1.0
@@ -75,6 +76,8 @@ class Outcome:
     """``ok``, ``unchanged`` or ``failed``."""
     changes: list[str] = field(default_factory=list)
     error: str | None = None
+    skipped: list[str] = field(default_factory=list)
+    """Why values the source gave were not written (the source still succeeded)."""
 
 
 @dataclass
@@ -193,9 +196,27 @@ async def run_source(store: Store, source: SourceDef, client: httpx.AsyncClient,
         return _failed(store, source, str(exc), dry_run)
     except Exception as exc:  # noqa: BLE001 - one bad source must not stop the others
         return _failed(store, source, f"unexpected {type(exc).__name__}: {exc}", dry_run)
+    offered = len(fetched.results)
+    fetched = screen(fetched)
+    if offered and not fetched.results:
+        return _failed(store, source, f"no usable value ({offered} refused): "
+                       + "; ".join(fetched.skipped[:2]), dry_run)
     changes = apply(store, source, fetched, ctx.pins, run_id, dry_run=dry_run)
     return Outcome(source.id, "ok" if changes or not fetched.not_modified else "unchanged",
-                   changes)
+                   changes, skipped=fetched.skipped)
+
+
+def screen(fetched: fetchers.Fetched) -> fetchers.Fetched:
+    """The fetcher's results without those :func:`tracker.values.problem` refuses; each
+    refusal is added to ``skipped``. Every kind of source passes through here."""
+    keep, skipped = [], list(fetched.skipped)
+    for result in fetched.results:
+        why = problem(result)
+        if why:
+            skipped.append(why)
+        else:
+            keep.append(result)
+    return replace(fetched, results=keep, skipped=skipped)
 
 
 def _failed(store: Store, source: SourceDef, error: str, dry_run: bool) -> Outcome:

@@ -31,6 +31,14 @@ def source_state(store: Store, source_id: str) -> tuple[Validators, dict[str, st
     return validators, pins, seen
 
 
+def skipped_detail(reasons: list[str]) -> str | None:
+    """One line on the values a source gave that were not written, or None."""
+    if not reasons:
+        return None
+    shown = "; ".join(dict.fromkeys(one_line(r) for r in reasons[:3]))
+    return one_line(f"{len(reasons)} skipped: {shown}" + ("; ..." if len(reasons) > 3 else ""))[:300]
+
+
 def record_failure(store: Store, source: SourceDef, error: str) -> None:
     """Count a failure against the source's health; its data stays as it was."""
     now = store.now()
@@ -72,13 +80,16 @@ def apply(store: Store, source: SourceDef, fetched: Fetched, pins: dict[str, str
             # hosts' requests wait on the same event loop.
             db.execute(
                 "INSERT INTO source_health (source_id, last_attempt, last_success, status, "
-                "consecutive_failures, last_error, etag, last_modified, body_hash) "
-                "VALUES (?, ?, ?, 'ok', 0, NULL, ?, ?, ?) ON CONFLICT (source_id) DO UPDATE SET "
+                "consecutive_failures, last_error, etag, last_modified, body_hash, skipped, "
+                "skipped_detail) VALUES (?, ?, ?, 'ok', 0, NULL, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (source_id) DO UPDATE SET "
                 "last_attempt = excluded.last_attempt, last_success = excluded.last_success, "
                 "status = 'ok', consecutive_failures = 0, last_error = NULL, "
                 "etag = excluded.etag, last_modified = excluded.last_modified, "
-                "body_hash = excluded.body_hash",
-                [source.id, now, now, fetched.etag, fetched.last_modified, fetched.body_hash])
+                "body_hash = excluded.body_hash, skipped = excluded.skipped, "
+                "skipped_detail = excluded.skipped_detail",
+                [source.id, now, now, fetched.etag, fetched.last_modified, fetched.body_hash,
+                 len(fetched.skipped), skipped_detail(fetched.skipped)])
             if dry_run:
                 raise _DryRun
     except _DryRun:

@@ -90,6 +90,9 @@ class Fetched:
     last_modified: str | None = None
     not_modified: bool = False
     new_items: list[Item] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    """Why each value the source gave could not be used (a date that is not a date, a
+    number that is not finite...); counted in the source's health."""
 
 
 async def get(ctx: Context, url: str, accept: tuple[str, ...], *,
