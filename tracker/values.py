@@ -41,6 +41,8 @@ def date(text: object) -> str:
     """
     if not isinstance(text, str):
         raise ValueError(f"{str(text)[:40]!r} is not a date")
+    if not text.strip():
+        raise ValueError("no date")
     return parse_partial(text)
 
 

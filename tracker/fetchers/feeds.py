@@ -58,7 +58,10 @@ def parse(body: bytes, event_kind: str = "other", base: str = "") -> list[Item]:
         keys = set(entry.keys())
         when = entry.get("published_parsed") if "published" in keys else \
             entry.get("updated_parsed") if "updated" in keys else None
-        date = dt.date(*when[:3]).isoformat() if when else ""
+        try:
+            date = dt.date(*when[:3]).isoformat() if when else ""
+        except (TypeError, ValueError):
+            date = ""
         summary = one_line(_TAG.sub(" ", entry.get("summary", "")))
         items.append(Item(one_line(ident), date, title, link, event_kind, summary))
     return items
@@ -87,7 +90,7 @@ async def fetch(ctx: Context, source) -> Fetched:
     new = [i for i in items if i.item_id not in ctx.seen]
     results: list = []
     if params.mode == "events":
-        results = [i for i in new if i.date]
+        results = new  # an entry without a usable date is skipped, and counted, on writing
     else:
         results = [Value(source.feeds.indicator, source.feeds.field, float(len(new)),
                          ctx.today.isoformat(),
