@@ -108,12 +108,16 @@ def _value(store: Store, source: SourceDef, v: Value, fetched: Fetched, run_id, 
     db = store.db
     text, number = _text(v.value)
     same_day = db.execute(
-        "SELECT value, origin FROM observations WHERE indicator_id = ? AND field = ? "
+        "SELECT value, origin, author FROM observations WHERE indicator_id = ? AND field = ? "
         "AND as_of = ? ORDER BY recorded_at DESC, id DESC", [v.indicator, v.field, v.as_of]
     ).fetchall()
-    if same_day and same_day[0][0] == text:
-        return ""  # unchanged: not written again
-    curated = [value for value, origin in same_day if origin in CURATED]
+    own = [value for value, origin, author in same_day
+           if origin == FETCHER and author == source.id]
+    if (own[0] if own else same_day[0][0] if same_day else None) == text:
+        # unchanged: not written again (a source's own earlier reading that differs is
+        # superseded by writing this one, even when another source already says the same)
+        return ""
+    curated = [value for value, origin, _ in same_day if origin in CURATED]
     reason = None
     if source.review == "manual":
         reason = "the source is reviewed by hand"
@@ -129,7 +133,8 @@ def _value(store: Store, source: SourceDef, v: Value, fetched: Fetched, run_id, 
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [v.indicator, v.field, text, number, v.as_of, now, FETCHER, source.url,
          source.confidence, v.note, source.id, run_id, fetched.body_hash])
-    old = f" (was {same_day[0][0]})" if same_day else ""
+    was = own[0] if own else same_day[0][0] if same_day else None
+    old = f" (was {was})" if was is not None and was != text else ""
     return f"{v.indicator}.{v.field} = {text} as of {v.as_of}{old}"
 
 
