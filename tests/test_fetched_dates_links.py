@@ -278,7 +278,7 @@ def test_keywords_in_an_html_summary_or_an_atom_summary(store, tmp_path):
 
 
 @pytest.mark.parametrize("body", ["/etc/passwd", "/dev/zero", "/proc/self/environ",
-                                  "file:///etc/passwd", "HTTP_URL"])
+                                  "file:///etc/passwd", "HTTP_URL", "LOCAL_FEED"])
 def test_a_feed_body_that_looks_like_a_path_or_url_is_only_parsed(store, tmp_path, httpserver,
                                                                    body):
     hits = []
@@ -287,7 +287,11 @@ def test_a_feed_body_that_looks_like_a_path_or_url_is_only_parsed(store, tmp_pat
                                              "Fetched!</title><guid>z</guid></item>"
                                              "</channel></rss>",
                                              content_type="application/rss+xml"))
-    body = body.replace("HTTP_URL", httpserver.url_for("/x"))
+    local = tmp_path / "local-feed.xml"  # a feed on this machine, never to be read
+    local.write_text("<rss version='2.0'><channel><item><title>Local file read!</title>"
+                     "<guid>y</guid><pubDate>Wed, 10 Jun 2026 09:00:00 +0000</pubDate>"
+                     "</item></channel></rss>")
+    body = body.replace("HTTP_URL", httpserver.url_for("/x")).replace("LOCAL_FEED", str(local))
     start = time.monotonic()
     out = one(store, tmp_path, "feed", "{mode: events}", body, "application/rss+xml",
               feeds="{events: true}")
