@@ -1,7 +1,7 @@
 """Time and peak memory of `tracker refresh` against hostile loopback servers.
 
     python benchmarks/hostile.py [drip-headers|drip-body|gzip-bomb] [--decoded-mib N]
-        [--limit SECONDS] [--tracker PATH] [-- extra refresh options]
+        [--limit SECONDS] [--tracker PATH] [refresh options, e.g. --deadline 10]
 
 Starts a loopback server, writes a catalog with a healthy source on another host and the
 hostile one, and runs the refresh under ``/usr/bin/time -v``; prints the wall time, the
@@ -107,8 +107,8 @@ def main() -> None:
     ap.add_argument("--decoded-mib", type=int, default=1024)
     ap.add_argument("--limit", type=float, default=600)
     ap.add_argument("--tracker", default=str(REPO / ".venv/bin/tracker"))
-    ap.add_argument("extra", nargs="*")
-    args = ap.parse_args()
+    args, extra = ap.parse_known_args()  # the rest goes to `tracker refresh`
+    extra = [a for a in extra if a != "--"]
     body = bomb(args.decoded_mib) if args.kind == "gzip-bomb" else b""
     if body:
         print(f"nested gzip body: {len(body)} bytes on the wire, "
@@ -117,7 +117,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         cat = catalog(port, Path(tmp))
         cmd = ["/usr/bin/time", "-v", args.tracker, "--db", f"{tmp}/h.db", "--catalog",
-               str(cat), "refresh", *args.extra]
+               str(cat), "refresh", *extra]
         env = dict(os.environ, TRACKER_NOW="2026-06-15T12:00:00Z")
         start = time.monotonic()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -299,3 +299,27 @@ def test_cli_refresh_with_a_non_ascii_contact(tmp_path, served, monkeypatch):
                                       "refresh"], env={"TRACKER_CONTACT": "Zoë <zoë@exämple.org>"})
     assert result.exit_code == 0, result.output
     assert "good: pace-mismatch.rules = 7" in result.stdout
+
+
+def test_a_source_that_overruns_its_deadline_without_waiting_fails_alone(store, tmp_path,
+                                                                        served, monkeypatch):
+    """Time spent parsing counts too; the next source of the same host is not touched."""
+    from tracker import fetchers
+
+    real = fetchers.KINDS["json"]
+
+    async def slow_parse(ctx, source):
+        fetched = await real(ctx, source)
+        if source.id == "slow":
+            time.sleep(0.5)  # CPU-bound work: no await on which a cancellation could land
+        return fetched
+
+    monkeypatch.setitem(fetchers.KINDS, "json", slow_parse)
+    sources = (json_source("slow", bad_url(served, "/good.json"), field="signatories")
+               + json_source("next", bad_url(served, "/good.json")))
+    catalog, _ = catalog_with(tmp_path, sources)
+    sync(store, catalog)
+    report = run(store, catalog, deadline=0.2)
+    outcomes = {o.source_id: o for o in report.outcomes}
+    assert outcomes["slow"].error == "no complete answer within its deadline of 0.2 s; abandoned"
+    assert outcomes["next"].status == "ok"

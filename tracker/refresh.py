@@ -188,6 +188,8 @@ async def run_source(store: Store, source: SourceDef, client: httpx.AsyncClient,
     try:
         async with asyncio.timeout_at(stop):
             fetched = await fetchers.KINDS[source.kind](ctx, source)
+            if stop is not None and loop.time() >= stop:
+                raise TimeoutError  # overran while parsing, with no await to cancel
     except TimeoutError:
         return _failed(store, source, late, dry_run)
     except fetchers.NoData as exc:
