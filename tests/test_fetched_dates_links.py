@@ -109,6 +109,10 @@ def test_wikidata_values_that_are_not_dates_are_skipped_and_counted(store, tmp_p
     assert health["skipped"] == len(UNUSABLE) + 1
     assert "9 skipped: " in health["skipped_detail"]
     assert any("unknown value" in s for s in out.skipped)
+    from tracker.source_health import health as shown
+
+    [line] = shown(store)  # what `tracker sources` and the Sources screen show
+    assert line["state"] == "ok" and line["last_error"].startswith("9 skipped: ")
     assert any("coarser than a year" in s for s in out.skipped)
 
 
