@@ -296,7 +296,8 @@ def test_cli_refresh_with_a_non_ascii_contact(tmp_path, served, monkeypatch):
 
     _, path = catalog_with(tmp_path, json_source("good", good_url(served)))
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "c.db"), "--catalog", str(path),
-                                      "refresh"], env={"TRACKER_CONTACT": "Zoë <zoë@exämple.org>"})
+                                      "refresh"],
+                                env={"TRACKER_CONTACT": "Zoë <zoë@exämple.org>"})
     assert result.exit_code == 0, result.output
     assert "good: pace-mismatch.rules = 7" in result.stdout
 

@@ -36,7 +36,8 @@ def skipped_detail(reasons: list[str]) -> str | None:
     if not reasons:
         return None
     shown = "; ".join(dict.fromkeys(one_line(r) for r in reasons[:3]))
-    return one_line(f"{len(reasons)} skipped: {shown}" + ("; ..." if len(reasons) > 3 else ""))[:300]
+    more = "; ..." if len(reasons) > 3 else ""
+    return one_line(f"{len(reasons)} skipped: {shown}{more}")[:300]
 
 
 def record_failure(store: Store, source: SourceDef, error: str) -> None:
