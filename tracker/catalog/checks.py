@@ -8,6 +8,7 @@ import pycountry
 
 from tracker.catalog.model import CatalogModel
 from tracker.catalog.source import Document, Problem
+from tracker.values import number
 
 MECHANISMS = "mechanisms"
 
@@ -120,6 +121,10 @@ def scale_problem(scale, value) -> str | None:
     if scale.kind == "numeric":
         if isinstance(value, str):
             return f"{value!r} is not a number (this field takes a number in {scale.unit})"
+        try:
+            number(value)
+        except ValueError as exc:  # YAML's .nan and .inf are floats
+            return f"{exc} (this field takes a number in {scale.unit})"
         return None
     if not isinstance(value, str):
         return f"{value!r} is a number; this field takes text (quote it)"

@@ -196,6 +196,10 @@ class SourceTarget(_Strict):
     events: bool = False
 
 
+HostName = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$")]
+"""A host name alone: no scheme, port or path."""
+
+
 class SourceDef(_Strict):
     """A declared fetch: where, how to read it, what it feeds, and who reviews it."""
 
@@ -211,6 +215,11 @@ class SourceDef(_Strict):
     confidence: Confidence = "medium"
     """How far the source's values are trusted."""
     max_bytes: Annotated[int, Field(ge=1024)] | None = None
+    deadline: Annotated[float, Field(gt=0)] | None = None
+    """Seconds this source may take in all (requests, waits, body); the run's default
+    otherwise."""
+    redirect_hosts: list[HostName] = []
+    """Hosts on other sites that the source's redirects may lead to."""
     note: StrictStr | None = None
 
 

@@ -43,7 +43,13 @@ class Footnotes:
 
     def lines(self) -> list[str]:
         """The footnote definitions."""
-        return [f"[^{n}]: <{_url(u)}>" for u, n in self.urls.items()]
+        return [f"[^{n}]: <{_url(u)}>" if _is_web(u) else f"[^{n}]: {cell(u)}"
+                for u, n in self.urls.items()]
+
+
+def _is_web(url: str) -> bool:
+    """Only http(s) URLs become links (never ``javascript:`` or ``data:``)."""
+    return one_line(url).lower().startswith(("http://", "https://"))
 
 
 def _url(url: str) -> str:

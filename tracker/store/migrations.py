@@ -185,8 +185,15 @@ def _v5_fast_current_values(db: sqlite_utils.Database) -> None:
     db.create_view("current_values", _CURRENT_VALUES_V5)
 
 
+def _skipped_values_in_source_health(db: sqlite_utils.Database) -> None:
+    """How many values the last success of a source gave that were not written, and why."""
+    db["source_health"].add_column("skipped", int)
+    db["source_health"].add_column("skipped_detail", str)
+
+
 MIGRATIONS: list[Migration] = [_v1_content, _v2_runs_and_sources, _v3_entry_into_force,
-                               _v4_review_queue, _v5_fast_current_values]
+                               _v4_review_queue, _v5_fast_current_values,
+                               _skipped_values_in_source_health]
 """Migration ``i`` brings a store from version ``i`` to ``i + 1``."""
 
 LATEST = len(MIGRATIONS)
