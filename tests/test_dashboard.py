@@ -101,8 +101,9 @@ async def test_mechanism_detail_shows_members_and_criteria(store, catalog, tmp_p
         await settle(pilot)
         members = table(app, "#members")
         assert members.row_count == 4
-        about = str(app.screen.query_one("#about").render())
-        assert "outside the UN" in about and "binding" in about
+        crit = str(app.screen.query_one("#criteria").render())
+        assert "Outside the UN and existing structures: yes" in crit
+        assert "Radically multipolar: unknown" in crit and "Fit partial" in crit
         assert len(app.screen.query(".plot")) == 2  # parties and status have a history
 
 
