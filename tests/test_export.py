@@ -80,7 +80,11 @@ def test_csv_export(run, tmp_path):
     assert result.exit_code == 0
     folder = tmp_path / "csv" / "2026-11-22"
     names = sorted(p.stem for p in folder.iterdir())
-    assert names == ["events", "mechanisms", "memberships", "observations", "obstacles"]
+    assert names == ["criteria", "events", "mechanisms", "memberships", "observations",
+                     "obstacles"]
+    crit = {r["criterion"]: r for r in csv.DictReader((folder / "criteria.csv").open())}
+    assert len(crit) == 6 and crit["not_dependent"]["value"] == "no"
+    assert crit["outside_structures"]["basis"] == "reading" and crit["multipolar"]["fit"]
     rows = list(csv.DictReader((folder / "obstacles.csv").open()))
     assert rows[1]["severity"] == "Moderate" and rows[1]["severity_as_of"] == "2025-06"
     long = list(csv.DictReader(io.StringIO(run("export", "--format", "csv").stdout)))
