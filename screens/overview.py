@@ -81,7 +81,7 @@ class OverviewScreen(DataScreen):
         now_width = max([3, *(len(f.value_text) for f in data.figures)])
         add_columns(figures, width, [("Figure", None, 0), ("Now", None, now_width),
                                      ("Caveat", None, 10), ("Then", None, 5),
-                                     ("Trend", None, 5)])
+                                     ("Trend", None, 5 if width < 100 else 10)])
         for f in data.figures:
             move = trend(f.direction)
             figures.add_row(cell(f.label), cell(f.value_text),
