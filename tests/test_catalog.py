@@ -65,6 +65,18 @@ CASES = {
     "value-without-source": ("{value: Moderate", "{value: Moderate", None, None),
     "wrong-role": ("role: declined", "role: refused", "role: refused",
                    ["'refused' is not allowed", "'declined'"]),
+    "criterion-without-value": ("        value: partly\n        rationale: Refers",
+                                "        rationale: Refers", "      no_shared_values:",
+                                ["criteria.no_shared_values: missing 'value'",
+                                 "allowed: yes, partly, no"]),
+    "criterion-not-a-word": ("        value: partly\n", "        value: maybe\n",
+                             "value: maybe", ["'maybe' is not allowed", "'partly'"]),
+    "old-criteria-keys": ("      outside_structures:\n", "      un: outside\n"
+                          "      outside_structures:\n", "un: outside",
+                          ["unknown key 'un'", "allowed: outside_structures, multipolar"]),
+    "criterion-without-rationale": ("        rationale: One purpose only\n", "",
+                                    "      single_purpose:", ["missing required key "
+                                                               "'rationale'"]),
     "text-for-number": ("{value: 3, as_of", "{value: three, as_of", "value: three",
                         ["'three' is not a number", "parties"]),
 }

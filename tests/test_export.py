@@ -69,6 +69,9 @@ def test_export_to_a_file_and_to_stdout(run, tmp_path):
     data = json.loads(target.read_text())
     assert data["shape"] == 1 and data["as_of"] == "2025-06"
     assert data["memberships"]["test-treaty"]["entries"][0]["party"] == "EU"
+    crit = data["criteria"]["test-treaty"]
+    assert crit["fit"]["level"] == "partial" and len(crit["criteria"]) == 6
+    assert {h["id"]: h["kind"] for h in data["headline"]}["parties"] == "floor"
     stdout = run("export").stdout
     assert stdout.startswith("# International AI coordination: snapshot of 2025-06")
     bad = run("export", "-o", str(tmp_path / "no" / "such" / "file.md"))
