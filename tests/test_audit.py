@@ -100,7 +100,15 @@ def test_an_event_with_an_outcome_is_settled(store, catalog_path):
     catalog = _faulty(catalog_path)
     sync(store, catalog)
     store.db["events"].add_column("outcome", str)
+    store.db["events"].update("deadline-passed", {"outcome": "Outcome not recorded"})
+    [left] = [f for f in audit.run(store, catalog) if f.kind == "event-outcome"]
+    assert left.message.endswith("is past and marked as not recorded")
     store.db["events"].update("deadline-passed", {"outcome": "It applied."})
+    assert not [f for f in audit.run(store, catalog) if f.kind == "event-outcome"]
+    # A past event a feed brought in was never announced: it needs no outcome.
+    store.db["events"].insert({"id": "feed-news", "date": "2026-09-01", "title": "News",
+                               "kind": "other", "source": "https://example.org/n",
+                               "confidence": "low", "origin": "feed"})
     assert not [f for f in audit.run(store, catalog) if f.kind == "event-outcome"]
 
 

@@ -35,6 +35,7 @@ KINDS = {
 """Every kind of finding, in the order they are reported."""
 
 ANNOUNCED_KINDS = ("scheduled", "announced")
+_UNRECORDED = re.compile(r"\bnot recorded\b|^unknown$", re.I)
 """Event kinds that are announcements by definition (where the catalog declares them)."""
 
 _MIXED = re.compile(r"(?:(\d+)\s+)?(?:countries|nations|states)\s+(?:and|plus)\s+(?:the\s+)?"
@@ -208,27 +209,31 @@ def _period_end(date: str) -> dt.date:
 def _events(db, today: dt.date, where: _Where, add) -> None:
     """Past events announced before they happened, without an outcome.
 
-    With an ``outcome`` column, an event with an outcome is settled. An event counts as
-    announced when its kind says so, or when it is dated after the catalog's data (the
-    newest ``as_of`` of the catalog's values): it was recorded before it happened.
+    With an ``outcome`` column, an event with an outcome is settled (one that only says the
+    outcome is not recorded is not). An event counts as announced when its kind says so,
+    or when it is a catalog event dated after the catalog's data (the newest ``as_of`` of
+    the catalog's values): it was recorded before it happened.
     """
     columns = db["events"].columns_dict
     data_as_of = db.execute("SELECT max(as_of) FROM observations WHERE origin = 'catalog'") \
         .fetchone()[0] or ""
     has_outcome = "outcome" in columns
-    sql = "SELECT id, date, end_date, kind, title" + (", outcome" if has_outcome else "") + \
+    sql = "SELECT id, date, end_date, kind, title, origin" + \
+        (", outcome" if has_outcome else "") + \
         " FROM events WHERE retired_at IS NULL ORDER BY date, id"
     for row in db.execute(sql).fetchall():
-        eid, date, end, kind, title = row[:5]
-        outcome = row[5] if has_outcome else None
-        if outcome or _period_end(end or date) >= today:
+        eid, date, end, kind, title, origin = row[:6]
+        outcome = (row[6] or "").strip() if has_outcome else ""
+        unrecorded = bool(_UNRECORDED.search(outcome))
+        if (outcome and not unrecorded) or _period_end(end or date) >= today:
             continue
-        announced = kind in ANNOUNCED_KINDS or \
-            (data_as_of and trends.pad(date) > trends.pad(data_as_of))
+        announced = kind in ANNOUNCED_KINDS or (
+            origin == "catalog" and data_as_of and trends.pad(date) > trends.pad(data_as_of))
         if announced:
-            add("event-outcome", where.event(eid), eid,
-                f"{title!r} ({date}) is past and has no outcome recorded"
-                + ("" if has_outcome else " (the store has no outcome column)"))
+            why = ("marked as not recorded" if unrecorded else
+                   "has no outcome recorded" + ("" if has_outcome else
+                                                " (the store has no outcome column)"))
+            add("event-outcome", where.event(eid), eid, f"{title!r} ({date}) is past and {why}")
 
 
 def _mixed_units(catalog: Catalog, where: _Where, add) -> None:
