@@ -81,8 +81,11 @@ def test_every_kind_of_finding_with_its_line(store, catalog_path):
     count = by[("ledger-count", "test-treaty")]
     assert count.line == _line(catalog_path, "  test-treaty:")
     assert "holds 2 states, participant_count says 4" in count.message
-    low = by[("low-confidence", "test-treaty:ratified")]
+    low = by[("low-confidence", "test-treaty:ratified: GBR")]
     assert low.line == _line(catalog_path, "{party: GBR, role: ratified")
+    assert low.message.endswith("the whole figure rests only on low-confidence values")
+    # GBR's latest role (ratified) is its only current one, and it is low: weak for parties.
+    assert by[("low-confidence", "parties: GBR")].line == low.line
     stale = by[("stale", "pace-mismatch.severity")]
     assert stale.line == _line(catalog_path, "value: Moderate")
     event = by[("event-outcome", "deadline-passed")]
@@ -117,7 +120,7 @@ def test_audit_command_exit_codes_and_json(run, catalog_path, tmp_path):
     result = run("audit")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[-1] == f"{len(lines) - 1} finding(s): 1 ledger-count, 1 low-confidence, " \
+    assert lines[-1] == f"{len(lines) - 1} finding(s): 1 ledger-count, 2 low-confidence, " \
         "2 stale, 1 event-outcome, 2 no-criteria, 1 no-ledger, 1 mixed-units"
     assert all(line.startswith(f"{catalog_path}:") for line in lines[:-1])
     data = json.loads(run("audit", "--format", "json", "--kind", "no-ledger").stdout)

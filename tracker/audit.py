@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 KINDS = {
     "ledger-count": "a ledger's count of states (or organisations) differs from the recorded "
                     "participant_count (or organisation_count)",
-    "low-confidence": "a headline figure rests only on low-confidence values",
+    "low-confidence": "a headline figure's input rests only on low-confidence values",
     "stale": "a current value is older than its field's freshness",
     "event-outcome": "an announced event is past and has no outcome recorded",
     "no-criteria": "a mechanism has no criteria, or criteria the ledger cannot answer",
@@ -180,21 +180,50 @@ def _ledger(db, mechanism: str) -> tuple[None, dict[str, str]]:
 
 
 def _low_confidence(db, where: _Where, add) -> None:
-    entries = {}
-    for m, party, role, date in db.execute(
-            "SELECT mechanism_id, party, role, date FROM memberships ORDER BY date, id"):
-        entries[(m, party)] = (m, party, role, date)
+    """Each input of a headline figure that rests only on low-confidence values.
+
+    A party counts towards ``parties`` on a low value only when every current role it has
+    in any ledger is recorded with low confidence; any other item when the value it is
+    counted on is.
+    """
+    kinds = dict(db.execute("SELECT code, kind FROM parties").fetchall())
+    latest: dict[tuple[str, str], tuple] = {}
+    for m, party, role, date, conf, source in db.execute(
+            "SELECT m.mechanism_id, m.party, m.role, m.date, m.confidence, m.source "
+            "FROM memberships m JOIN indicators i ON i.id = m.mechanism_id "
+            "WHERE i.retired_at IS NULL ORDER BY m.date, m.id"):
+        latest[(m, party)] = (m, party, role, date, conf, source)
     for f in headline.figures(db, None):
-        if not f.low_confidence:
+        whole = "; the whole figure rests only on low-confidence values" \
+            if f.low_confidence else ""
+        if f.id == "parties":
+            roles: dict[str, list[tuple]] = {}
+            for (m, party), entry in latest.items():
+                if entry[2] in IN_ROLES and kinds.get(party) != "company":
+                    roles.setdefault(party, []).append(entry)
+            for party, entries in sorted(roles.items()):
+                if all(e[4] == "low" for e in entries):
+                    m, _, role, date, _, source = entries[0]
+                    add("low-confidence", where.ledger(m, (m, party, role, date)),
+                        f"{f.id}: {party}", f"counted in {f.label!r} only on low-confidence "
+                        f"entries ({', '.join(e[0] for e in entries)}: {source}){whole}")
             continue
-        counted = [i for i in f.items if i.counted]
         mechanism = f.id.split(":")[0] if ":" in f.id else None
-        item = counted[0]
-        key = entries.get((mechanism, item.id)) if mechanism else None
-        line = where.ledger(mechanism, key) if mechanism else where.indicator(item.id)
-        add("low-confidence", line, f.id,
-            f"{f.label} = {f.text} rests only on low-confidence values "
-            f"({', '.join(f'{i.id}: {i.source}' for i in counted)})")
+        for item in f.items:
+            if not item.counted or item.confidence != "low":
+                continue
+            if mechanism:
+                entry = latest.get((mechanism, item.id))
+                line = where.ledger(mechanism, entry[:4] if entry else None)
+            elif f.id == "us-and-china":
+                line = where.ledger(item.id)
+            else:
+                line = where.value(item.id, "treaty_status") \
+                    if "treaty_status" in where.values.get(item.id, {}) \
+                    else where.value(item.id, "status")
+            add("low-confidence", line, f"{f.id}: {item.id}",
+                f"counted in {f.label!r} ({f.text}) only on a low-confidence value "
+                f"({item.why}: {item.source}){whole}")
 
 
 def _period_end(date: str) -> dt.date:
