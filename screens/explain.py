@@ -58,10 +58,10 @@ class ExplainScreen(DataScreen):
         self.query_one("#figure-title", Static).update(f"{f.label}: {f.text} · {kind}")
         self.query_one("#figure-note", Static).update(f.note)
         counted = sum(i.counted for i in f.items)
-        other = "unknown" if f.kind == headline.FLOOR else "not counted"
+        unknown = sum(i.unknown for i in f.items)
         self.query_one("#items-title", Static).update(
-            f"What it counts: {counted} counted, {len(f.items) - counted} {other} "
-            "(o opens a source, escape goes back)")
+            f"What it counts: {counted} counted, {unknown} unknown, "
+            f"{len(f.items) - counted - unknown} not counted (o opens a source)")
         table = self.query_one("#items", DataTable)
         table.clear(columns=True)
         rows = headline.explain(f)

@@ -60,7 +60,9 @@ def test_incomplete_ledger_makes_a_floor_not_an_absence(store, catalog_path):
 def test_complete_ledgers_give_counts(store, catalog_path):
     figs = _figures(store, _catalog(catalog_path, complete=True, ratified_confidence="high"))
     assert (figs["us-and-china"].value, figs["us-and-china"].kind) == (0, "count")
-    assert figs["us-and-china"].items == []  # known not to hold both
+    [known] = figs["us-and-china"].items  # known not to hold both: no floor
+    assert (known.counted, known.unknown, known.why) == (False, False,
+                                                         "complete ledger without CHN")
     assert (figs["parties"].text, figs["parties"].kind) == ("3", "count")
     eif = figs["test-treaty:ratified"]
     assert (eif.text, eif.kind, eif.low_confidence) == ("1 of 2 (1 of 1 G7)", "count", False)

@@ -73,8 +73,8 @@ def print_explain(store, out, since: str, figure_id: str, fmt: str = "table") ->
     src = _sources(store.db, out)
     rows = headline.explain(figure)
     render.table(out, f"What it counts ({sum(i.counted for i in figure.items)} counted, "
-                 f"{sum(not i.counted for i in figure.items)} "
-                 f"{'unknown' if figure.kind == headline.FLOOR else 'not counted'})",
+                 f"{sum(i.unknown for i in figure.items)} unknown, "
+                 f"{sum(not i.counted and not i.unknown for i in figure.items)} not counted)",
                  ["ID", "Name", "Counts", "Why", "Conf.", "Source"],
                  [[*row[:5], src(row[5])] for row in rows], wrap=(1, 3, 5))
 

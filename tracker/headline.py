@@ -36,6 +36,8 @@ class Item:
     why: str
     source: str
     confidence: str
+    unknown: bool = False
+    """Not counted because the ledger cannot say (what makes the figure a floor)."""
 
 
 @dataclass(frozen=True)
@@ -182,13 +184,14 @@ def _us_and_china(r: _Reader, mechanisms: list[str]) -> _Value:
             conf = min((parts[p][2] for p in has), key=("low", "medium", "high").index)
             items.append(Item(m, r.names[m], True, "both in the ledger", parts["CHN"][1], conf))
         elif m in r.complete and r.complete[m]:
-            continue  # a complete ledger without both: known not to count
+            missing = " and ".join(p for p in ("USA", "CHN") if p not in has)
+            items.append(Item(m, r.names[m], False, f"complete ledger without {missing}",
+                              "", ""))
         else:
             why = "no ledger" if m not in r.complete and m not in r.roles else \
                 "incomplete ledger" + (f" ({', '.join(has)} recorded)" if has else "")
-            items.append(Item(m, r.names[m], False, why, "", ""))
-    counted = sum(i.counted for i in items)
-    return _Value(counted, items, counted < len(items))
+            items.append(Item(m, r.names[m], False, why, "", "", unknown=True))
+    return _Value(sum(i.counted for i in items), items, any(i.unknown for i in items))
 
 
 def _parties(r: _Reader, mechanisms: list[str]) -> _Value:
@@ -202,7 +205,7 @@ def _parties(r: _Reader, mechanisms: list[str]) -> _Value:
             first[p] = Item(p, r.party_names.get(p, p), True, f"{role} {m}", source, conf)
         if not r.complete.get(m, False):
             uncertain.append(Item(m, r.names[m], False, "incomplete ledger" if m in r.complete
-                                  or m in r.roles else "no ledger", "", ""))
+                                  or m in r.roles else "no ledger", "", "", unknown=True))
     items = sorted(first.values(), key=lambda i: i.id) + uncertain
     return _Value(len(first), items, bool(uncertain))
 
@@ -260,7 +263,7 @@ def figures(db: Database, since: str | None) -> list[Figure]:
             move = NEUTRAL
         else:
             move = BETTER if v.value > before else WORSE
-        unknown = sum(1 for i in v.items if not i.counted)
+        unknown = sum(1 for i in v.items if i.unknown)
         if v.floor and unknown:
             note += f" A floor: {unknown} not known to count (see --explain {key})."
         elif v.floor:
@@ -300,7 +303,9 @@ def figures(db: Database, since: str | None) -> list[Figure]:
 
 def explain(figure: Figure) -> list[list[str]]:
     """What a figure counts, one row per item: counted items first, then the uncertain."""
-    ordered = [i for i in figure.items if i.counted] + [i for i in figure.items if not i.counted]
+    ordered = [i for i in figure.items if i.counted] + \
+        [i for i in figure.items if i.unknown] + \
+        [i for i in figure.items if not i.counted and not i.unknown]
     return [[i.id, i.name if i.name != i.id else "", "counted" if i.counted else
-             ("unknown" if figure.kind == FLOOR else "not counted"), i.why, i.confidence,
-             i.source] for i in ordered]
+             "unknown" if i.unknown else "not counted", i.why, i.confidence, i.source]
+            for i in ordered]
