@@ -148,7 +148,7 @@ def _ledger_counts(db, mechanisms: list[str], where: _Where, add) -> None:
         "WHERE field IN ('participant_count', 'organisation_count')")}
     heads = dict(db.execute("SELECT mechanism_id, complete FROM ledgers").fetchall())
     for m in mechanisms:
-        _, entries = _ledger(db, m)
+        entries = _latest_roles(db, m)
         if not entries and m not in heads:
             continue
         parts = {p for p, role in entries.items() if role in IN_ROLES}
@@ -171,12 +171,13 @@ def _ledger_counts(db, mechanisms: list[str], where: _Where, add) -> None:
                     f"(difference {number - n:+d})")
 
 
-def _ledger(db, mechanism: str) -> tuple[None, dict[str, str]]:
+def _latest_roles(db, mechanism: str) -> dict[str, str]:
+    """Each party's latest role in a mechanism's ledger."""
     latest: dict[str, str] = {}
     for party, role in db.execute("SELECT party, role FROM memberships WHERE mechanism_id = ? "
                                   "ORDER BY date, id", [mechanism]).fetchall():
         latest[party] = role
-    return None, latest
+    return latest
 
 
 def _low_confidence(db, where: _Where, add) -> None:
