@@ -117,3 +117,22 @@ def test_criteria_in_the_store_follow_the_ledger(store, catalog):
     assert keys["outside_structures"].rationale.startswith("Negotiated by its parties")
     assert keys["not_dependent"].value == "no"  # four states recorded
     assert found.as_dict()["rule_source"] == criteria.RULE_URL
+
+
+def test_a_reading_holds_a_computed_value_down_but_never_lifts_it():
+    convened = {**READ, "not_dependent": {"value": "partly", "rationale": "One state convenes "
+                                          "it", "confidence": "medium",
+                                          "source": "https://example.org/convenor"}}
+    broad = facts([f"C{i:02d}" for i in range(30)])
+    held = by_key(assess(convened, broad, GROUPS))["not_dependent"]
+    assert (held.value, held.basis) == ("partly", "reading")
+    assert held.rationale.startswith("30 states") and "held at partly by the reading: One " \
+        "state convenes it" in held.rationale
+    lifted = {**READ, "not_dependent": {**convened["not_dependent"], "value": "yes"}}
+    small = by_key(assess(lifted, facts(G7), GROUPS))["not_dependent"]
+    assert small.value == "no" and small.basis == "ledger"
+    # Where the ledger cannot answer (no G7/G20 declared), the reading stands in.
+    typed = {**READ, "multipolar": {"value": "no", "rationale": "Two powers", "confidence":
+                                    "medium", "source": "https://example.org/x"}}
+    stand_in = by_key(assess(typed, facts(["USA", "CHN", "GBR"]), {}))["multipolar"]
+    assert (stand_in.value, stand_in.basis) == ("no", "fallback")

@@ -38,6 +38,7 @@ SHORT = {"outside_structures": "Outside", "multipolar": "Multipolar",
          "no_shared_values": "No shared values", "among_states": "Among states"}
 COMPUTED = ("multipolar", "not_dependent", "among_states")
 POINTS = {"yes": 2, "partly": 1, "no": 0, "unknown": 0}
+RANK = {"no": 0, "partly": 1, "yes": 2}
 SMALL_SET = 7
 """At most this many states is a small set (the size of the G7): the mechanism rests on it,
 and a group this small that holds more than half of a mechanism's states carries it."""
@@ -61,7 +62,8 @@ class Assessed:
     basis: str
     """``reading`` (the analyst's, from the texts), ``ledger`` (complete), ``floor``
     (an incomplete ledger: the value may be higher), ``count`` (the recorded counts),
-    ``fallback`` (the analyst's reading where the ledger cannot answer) or ``none``."""
+    ``fallback`` (the analyst's reading where the ledger cannot answer), ``reading`` (read
+    from the texts, or a reading that holds a computed value down) or ``none``."""
 
     @property
     def shown(self) -> str:
@@ -167,8 +169,16 @@ def assess(typed: dict[str, dict[str, Any]], facts: Facts,
             found = _not_dependent(facts, groups)
         elif key == "among_states":
             found = _among_states(facts)
+        row = typed.get(key)
+        if found is not None and found[0] == "unknown" and row and row.get("value"):
+            found = None  # the reading stands in where the ledger cannot answer
+        if found is not None and row and row.get("value") and \
+                RANK[row["value"]] < RANK[found[0]]:
+            # A reading can hold a computed value down (a convenor the ledger cannot see),
+            # never lift it.
+            found = (row["value"], f"{found[1]}; held at {row['value']} by the reading: "
+                     f"{row['rationale']}", row["confidence"], row["source"], "reading")
         if found is None:
-            row = typed.get(key)
             if row and row.get("value"):
                 basis = "fallback" if key in COMPUTED else "reading"
                 why = row["rationale"] + (" (no ledger or count to compute it from)"
