@@ -138,7 +138,7 @@ def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
     if crit is not None and crit.fit is not None:
         _criteria_table(out, crit, src)
         render.paragraph(out, f"Fit {crit.fit.shown}: {crit.fit.rationale}. Rules: "
-^                         f"docs/catalog.md, after {criteria.RULE_URL}")
+                         f"docs/catalog.md, after {criteria.RULE_URL}")
         out.write("\n")
     elif ind["category_id"] == "mechanisms":
         render.line(out, "Essay criteria: none recorded.\n")
