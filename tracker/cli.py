@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import click
 
 from tracker import __version__
-from tracker.errors import EXIT_USAGE, TrackerError
+from tracker.errors import EXIT_STORE, EXIT_USAGE, TrackerError
 
 EXIT_CODES = """\b
 Exit codes:
@@ -85,6 +85,10 @@ class Env:
             if changed:
                 self.catalog()  # validated before the store is even opened
             store = Store.open(path, create_dirs=self.db is None)
+            if changed and store.read_only:
+                click.echo(f"note: --db {path} is read-only; the catalog's changes are not "
+                           "synced into it (showing what it holds)", err=True)
+                changed = False
             try:
                 if changed:
                     from tracker.sync import sync
@@ -102,8 +106,10 @@ def _stored_digest(path: str) -> str | None:
     """The catalog digest a store was last synced with, read without writing anything."""
     if not os.path.exists(path):
         return None
+    from tracker.store.files import connect
+
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect(path, read_only=True, timeout=1)
         try:
             row = conn.execute("SELECT value FROM meta WHERE key = 'catalog_digest'").fetchone()
         finally:
@@ -119,8 +125,17 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except TrackerError as exc:
             raise Failed(exc.message, exc.exit_code) from None
-        except sqlite3.OperationalError as exc:
-            raise Failed(f"the store could not be used: {exc}", 1) from None
+        except sqlite3.DatabaseError as exc:  # damaged pages, read-only, locked too long
+            from tracker.store import default_db_path, store_error
+
+            env = ctx.find_object(Env)
+            path = (env.db if env else None) or str(default_db_path())
+            error = store_error(path, exc)
+            raise Failed(error.message, error.exit_code) from None
+        except OSError as exc:  # a file the command had to read or write
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise Failed(f"{where}{exc.strerror or exc}; nothing was written",
+                         EXIT_STORE) from None
 
 
 @click.group(cls=_Group, invoke_without_command=True, epilog=EXIT_CODES)

@@ -42,6 +42,12 @@ def refresh(ctx: click.Context, only: tuple[str, ...], dry_run: bool, quiet: boo
     catalog = env.catalog()
     select(catalog, list(only))
     store = env.store()
+    if export_dir:
+        from pathlib import Path
+
+        from tracker.export.files import guard_outputs
+
+        guard_outputs([Path(export_dir)], store.path, "--export")  # before anything runs
     interactive = sys.stdout.isatty() and not quiet
     with refresh_lock(store.path):
         report = asyncio.run(_run(run, store, catalog, make_client, list(only), dry_run,
@@ -59,7 +65,7 @@ def refresh(ctx: click.Context, only: tuple[str, ...], dry_run: bool, quiet: boo
         from tracker import export
 
         snapshot = export.build(store, "md")
-        export.write(store, snapshot, export_dir.rstrip(os.sep) + os.sep)
+        export.write(store, snapshot, export_dir.rstrip(os.sep) + os.sep, "--export")
     if report.failed:
         ctx.exit(EXIT_SOURCES_FAILED)
 
