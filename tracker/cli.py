@@ -341,3 +341,4 @@ if __name__ == "__main__":  # pragma: no cover
 # Commands in their own modules register themselves on `cli`.
 from tracker import cli_snapshots  # noqa: E402,F401
 from tracker import cli_refresh  # noqa: E402,F401
+from tracker import cli_withdraw  # noqa: E402,F401

@@ -113,9 +113,8 @@ def review(ctx: click.Context, action: str, proposal_ids: tuple[int, ...], autho
         return
     if not proposal_ids:
         raise Failed(f"review {action}: give the id of at least one proposal")
-    for pid in proposal_ids:
-        p = queue.decide(store, pid, action == "accept", author)
-        render.line(sys.stdout, f"{p['status']} {pid}: {queue.describe(p)} (by {author})")
+    for p in queue.decide_all(store, list(proposal_ids), action == "accept", author):
+        render.line(sys.stdout, f"{p['status']} {p['id']}: {queue.describe(p)} (by {author})")
 
 
 @cli.command()

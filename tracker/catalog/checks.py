@@ -8,6 +8,8 @@ import pycountry
 
 from tracker.catalog.model import CatalogModel
 from tracker.catalog.source import Document, Problem
+from tracker.dates import not_after, utcnow
+from tracker.values import count, web_url
 
 MECHANISMS = "mechanisms"
 
@@ -23,6 +25,14 @@ def check(model: CatalogModel, doc: Document) -> list[Problem]:
 
     def bad(loc: tuple, message: str) -> None:
         out.append(doc.problem(loc, message))
+
+    today = utcnow().date()
+
+    def future(loc: tuple, date: str) -> None:
+        try:
+            not_after(date, today)
+        except ValueError as exc:
+            bad(loc, f"{exc} (today is TRACKER_NOW when set)")
 
     _check_scales(model, bad)
     _unique(((("categories", i, "id"), c.id) for i, c in enumerate(model.categories)),
@@ -81,6 +91,7 @@ def check(model: CatalogModel, doc: Document) -> list[Problem]:
             for vi, value in enumerate(values):
                 loc = here + ("values", field_name, vi)
                 sources.check(loc + ("source",), value.source)
+                future(loc + ("as_of",), value.as_of)
                 if scale is not None:
                     problem = scale_problem(scale, value.value)
                     if problem:
@@ -101,6 +112,7 @@ def check(model: CatalogModel, doc: Document) -> list[Problem]:
             loc = ("memberships", mid, "entries", ei)
             parties.check(loc + ("party",), entry.party)
             sources.check(loc + ("source",), entry.source)
+            future(loc + ("date",), entry.date)
 
     _check_sources(model, bad, sources, categories)
 
@@ -120,6 +132,10 @@ def scale_problem(scale, value) -> str | None:
     if scale.kind == "numeric":
         if isinstance(value, str):
             return f"{value!r} is not a number (this field takes a number in {scale.unit})"
+        try:
+            count(value)
+        except ValueError as exc:
+            return f"{exc} (unit: {scale.unit})"
         return None
     if not isinstance(value, str):
         return f"{value!r} is a number; this field takes text (quote it)"
@@ -166,8 +182,10 @@ class _SourceCheck:
 
     def check(self, loc: tuple, source: str) -> None:
         if source.startswith(("http://", "https://")):
-            if len(source) < 12 or " " in source:
-                self.bad(loc, f"{source!r} is not a URL")
+            try:
+                web_url(source)
+            except ValueError as exc:
+                self.bad(loc, str(exc))
             return
         if source not in self.refs:
             self.bad(loc, f"source {source!r} is neither an http(s) URL nor a reference id "
@@ -195,8 +213,10 @@ def _check_sources(model: CatalogModel, bad, sources: _SourceCheck, categories) 
     by_id = {ind.id: ind for ind in model.indicators}
     for i, src in enumerate(model.sources):
         loc = ("sources", i)
-        if not src.url.startswith(("http://", "https://")):
-            bad(loc + ("url",), f"{src.url!r} is not an http(s) URL")
+        try:
+            web_url(src.url)
+        except ValueError as exc:
+            bad(loc + ("url",), str(exc))
         try:
             PARAMS[src.kind].model_validate(src.params)
         except ValidationError as exc:
