@@ -132,6 +132,8 @@ class _Group(click.Group):
             path = (env.db if env else None) or str(default_db_path())
             error = store_error(path, exc)
             raise Failed(error.message, error.exit_code) from None
+        except BrokenPipeError:
+            raise  # click ends quietly when the reader of the output goes away
         except OSError as exc:  # a file the command had to read or write
             where = f"{exc.filename}: " if exc.filename else ""
             raise Failed(f"{where}{exc.strerror or exc}; nothing was written",

@@ -42,6 +42,10 @@ def refresh(ctx: click.Context, only: tuple[str, ...], dry_run: bool, quiet: boo
     catalog = env.catalog()
     select(catalog, list(only))
     store = env.store()
+    if store.read_only:
+        from tracker.store import ReadOnlyStore
+
+        raise ReadOnlyStore(store.path, "a refresh writes what it finds")
     if export_dir:
         from pathlib import Path
 

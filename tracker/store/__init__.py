@@ -193,6 +193,8 @@ class Store:
         whereas waiting for the lock at the start lets the busy timeout do its job.
         """
         conn = self.conn
+        if self.read_only:
+            raise ReadOnlyStore(self.path)
         if conn.in_transaction:
             with self.db.atomic():
                 yield self.db
