@@ -18,8 +18,10 @@ from tracker.errors import EXIT_STORE, EXIT_USAGE, TrackerError
 EXIT_CODES = """\b
 Exit codes:
   0   ok
-  1   some sources failed (the rest were refreshed)
-  2   bad invocation or invalid catalog (nothing written)
+  1   some sources failed (the rest were refreshed), or the store or an
+      output could not be used (damaged, read-only, disk full)
+  2   bad invocation, invalid catalog, --db not a tracker store, an output
+      that is the store (nothing written)
   75  another refresh holds the lock"""
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]),
