@@ -136,6 +136,9 @@ def test_a_withdrawn_value_stays_in_history_and_is_not_current(run, tmp_path):
     trends = json.loads(run("trends", "--since", "all", "--format", "json").stdout)
     assert all(c["new"] != "9" for c in trends["changes"])
     assert "| 9 " not in run("export").stdout
+    csv_rows = run("export", "--format", "csv").stdout.splitlines()
+    assert csv_rows[0].endswith(",withdrawn_at")
+    assert [r for r in csv_rows if ",9,2026-11-22," in r][0].endswith(",2026-11-22T09:30:00Z")
     # by date; then nothing is left to withdraw, and catalog values cannot be withdrawn
     assert run("withdraw", "test-treaty", "participant_count", "--as-of",
                "2026-10").exit_code == 0

@@ -233,5 +233,11 @@ def test_a_read_only_store_can_be_read_and_only_writes_fail(read_only_store):
         assert result.returncode == 1, result.stderr
         line = _one_line(result.stderr)
         assert "read-only" in line and str(db) in line
+    changed = out / "changed.yaml"
+    changed.write_text(catalog.read_text().replace("Pace mismatch", "Pace gap"))
+    os.chmod(changed, 0o644)
+    shown = tracker("--catalog", str(changed), "show", "pace-mismatch")
+    assert shown.returncode == 0 and "Pace mismatch" in shown.stdout
+    assert "read-only" in _one_line(shown.stderr)
     assert _digest(db) == before
     assert sorted(p.name for p in db.parent.iterdir()) == ["store.db"]
