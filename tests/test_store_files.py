@@ -148,29 +148,49 @@ def _at_once(commands: list[list[str]], cwd: Path) -> list[subprocess.CompletedP
     env = {**os.environ, "TRACKER_NOW": FROZEN.isoformat()}
     procs = [subprocess.Popen(c, cwd=cwd, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for c in commands]
-    return [subprocess.CompletedProcess(p.args, p.wait(60), *p.communicate()) for p in procs]
+    outputs = [p.communicate(timeout=120) for p in procs]
+    return [subprocess.CompletedProcess(p.args, p.returncode, *out)
+            for p, out in zip(procs, outputs)]
+
+
+def _catalog_rows(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute("SELECT count(*) FROM observations WHERE origin = 'catalog'"
+                            ).fetchone()[0]
+    finally:
+        conn.close()
 
 
 @pytest.mark.parametrize("start", ["new", "v1"])
-def test_eight_processes_on_a_new_or_old_store_all_succeed(tmp_path, catalog_path, start):
-    db = tmp_path / "shared.db"
+def test_eight_processes_on_a_new_or_old_store_all_succeed(tmp_path, start):
+    """With the shipped catalog, whose first sync takes long enough for the race to show."""
+    env = {**os.environ, "TRACKER_NOW": FROZEN.isoformat()}
+    alone = tmp_path / "alone.db"
     if start == "v1":
-        conn = sqlite3.connect(db)
+        conn = sqlite3.connect(alone)
         conn.executescript((DATA / "store-v1.sql").read_text())
         conn.close()
-    base = TRACKER + ["--db", str(db), "--catalog", str(catalog_path)]
-    commands = [base + ["list"], base + ["show", "test-treaty"], base + ["trends"],
-                base + ["export"], base + ["list", "--format", "json"],
-                base + ["history", "test-treaty"], base + ["members", "test-treaty"],
-                base + ["list"]]
-    for done in _at_once(commands, tmp_path):
-        assert done.returncode == 0, done.stderr
-        assert done.stderr == ""
-    conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
-    catalog_rows = conn.execute("SELECT count(*) FROM observations WHERE origin = 'catalog' "
-                                "AND indicator_id = 'test-treaty'").fetchone()[0]
-    assert catalog_rows == 6  # each value once, however many processes synced
+    subprocess.run(TRACKER + ["--db", str(alone), "list"], env=env, check=True,
+                   capture_output=True)
+    for trial in range(2):
+        db = tmp_path / f"shared-{trial}.db"
+        if start == "v1":
+            conn = sqlite3.connect(db)
+            conn.executescript((DATA / "store-v1.sql").read_text())
+            conn.close()
+        base = TRACKER + ["--db", str(db)]
+        commands = [base + ["list"], base + ["show", "cets-225"], base + ["trends"],
+                    base + ["export"], base + ["list", "--format", "json"],
+                    base + ["history", "cets-225"], base + ["members", "cets-225"],
+                    base + ["list"]]
+        for done in _at_once(commands, tmp_path):
+            assert done.returncode == 0, (trial, done.stderr)
+            assert done.stderr == ""
+        conn = sqlite3.connect(db)
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+        conn.close()
+        assert _catalog_rows(db) == _catalog_rows(alone)  # synced once, not per process
 
 
 # -- item 11: a store the user may not write can be read --------------------------------
