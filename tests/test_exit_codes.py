@@ -49,6 +49,14 @@ def _damaged(run, tmp_path):
             handle.write(b"\xff" * 4096)
 
 
+def _damaged_header(run, tmp_path):
+    run("list")
+    sqlite3.connect(run.db).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    with open(run.db, "r+b") as handle:
+        handle.seek(16)  # after the magic string: page size, versions, counters
+        handle.write(b"\xff" * 84)
+
+
 def _not_a_database(run, tmp_path):
     run.db = tmp_path / "notes.db"
     run.db.write_text("not a database\n" * 200)
@@ -78,6 +86,7 @@ SCENARIOS = [
     (_foreign, ["list"], 2, "not a tracker store"),
     (_not_a_database, ["list"], 2, "not a tracker store"),
     (_damaged, ["list"], 1, "damaged store"),
+    (_damaged_header, ["show", "test-treaty"], 1, "damaged store"),
     (_damaged, ["set", "pace-mismatch", "severity", "Low"], 1, "damaged store"),
     (_newer, ["list"], 1, "could not be used"),
     (_lock_is_a_folder, ["refresh"], 1, "refresh lock path that cannot be a lock"),

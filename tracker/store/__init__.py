@@ -53,10 +53,10 @@ def store_error(path: str, exc: sqlite3.DatabaseError) -> TrackerError:
     from tracker.store import files
 
     text = str(exc)
-    if "file is not a database" in text:
+    if "file is not a database" in text and not files.has_sqlite_header(path):
         return TrackerError(f"--db {path}: not a usable tracker store ({text}); it was left "
                             "untouched")
-    if "malformed" in text or type(exc) is sqlite3.DatabaseError:
+    if "malformed" in text or "not a database" in text or type(exc) is sqlite3.DatabaseError:
         return TrackerError(files.damaged_message(path, exc), EXIT_STORE)
     if "readonly" in text or "read-only" in text:
         return ReadOnlyStore(path)

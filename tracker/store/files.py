@@ -97,6 +97,15 @@ def check_ours(conn: sqlite3.Connection, name: str) -> bool:
                       "it was left untouched (give a new file or a tracker store)")
 
 
+def has_sqlite_header(path: str | Path) -> bool:
+    """Whether the file starts like a SQLite database (so an unreadable one is damaged)."""
+    try:
+        with open(os.path.expanduser(str(path)), "rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
 def integrity_verdict(path: str | Path) -> str:
     """``PRAGMA integrity_check``'s first lines for the file, read without writing."""
     try:
