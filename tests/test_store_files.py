@@ -253,6 +253,14 @@ def test_a_read_only_store_can_be_read_and_only_writes_fail(read_only_store):
         assert result.returncode == 1, result.stderr
         line = _one_line(result.stderr)
         assert "read-only" in line and str(db) in line
+    for target in (str(db.parent / "brief.md"), f"{db.parent}/briefings/",
+                   f"{db.parent}/"):  # an unwritable folder: one line, exit 1
+        for fmt in ("md", "csv"):
+            if fmt == "csv" and not target.endswith("/"):
+                continue
+            result = tracker("export", "--format", fmt, "-o", target)
+            assert result.returncode == 1, (target, result.stderr)
+            assert "Permission denied" in _one_line(result.stderr)
     changed = out / "changed.yaml"
     changed.write_text(catalog.read_text().replace("Pace mismatch", "Pace gap"))
     os.chmod(changed, 0o644)
