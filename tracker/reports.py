@@ -181,16 +181,18 @@ def history(db: Database, out: TextIO, indicator_id: str, field: str | None, fmt
         src = _sources(db, out)
         render.table(out, f"History of {indicator_id}" + (f".{field}" if field else ""),
                      ["As of", "Field", "Value", "Origin", "Confidence", "Source", "Note"],
-                     [[o["as_of"], o["field"], _value_shown(o), o["origin"], o["confidence"],
-                       src(o["source"]), _note_shown(o)] for o in obs], wrap=(2, 5, 6))
+                     [[o["as_of"], o["field"], history_value(o), o["origin"], o["confidence"],
+                       src(o["source"]), history_note(o)] for o in obs], wrap=(2, 5, 6))
     return len(obs)
 
 
-def _value_shown(o: dict) -> str:
+def history_value(o: dict) -> str:
+    """An observation's value as a history shows it: a withdrawn one says so."""
     return f"{o['value']} (withdrawn)" if o.get("withdrawn_at") else o["value"]
 
 
-def _note_shown(o: dict) -> str:
+def history_note(o: dict) -> str:
+    """An observation's note as a history shows it: who withdrew it, when and why."""
     if not o.get("withdrawn_at"):
         return o["note"] or ""
     why = f": {o['withdrawn_note']}" if o.get("withdrawn_note") else ""
