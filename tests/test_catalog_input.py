@@ -101,6 +101,7 @@ def test_set_refuses_a_date_after_today(run, as_of, ok):
     ("{value: 4, as_of: 2025-02,", "{value: 4, as_of: 2027-01,"),
     ("as_of: 2025-06", "as_of: 2026-12-01"),
     ("role: declined, date: 2025-02-11", "role: declined, date: 2026-11-23"),
+    ("    as_of: 2024-06\n    confidence: high", "    as_of: 2027\n    confidence: high"),
 ])
 def test_a_catalog_value_dated_after_today_is_a_problem(tmp_path, old, new):
     text = (DATA / "catalog-small.yaml").read_text()
@@ -193,7 +194,9 @@ def test_good_sources_are_accepted(run, url):
 
 @pytest.mark.parametrize("old, new", [("{value: 4,", "{value: -4,"), ("{value: 4,", "{value: 4.5,"),
                                       ("{value: 4,", "{value: .nan,"),
-                                      ("source: https://example.org/b", "source: https://x y")])
+                                      ("source: https://example.org/b", "source: https://x y"),
+                                      ("url: https://example.org/page", "url: https://exa mple"),
+                                      ("url: https://example.org/page", "url: javascript:x")])
 def test_catalog_counts_and_urls_are_checked_the_same_way(tmp_path, old, new):
     text = (DATA / "catalog-small.yaml").read_text()
     path = tmp_path / "bad.yaml"

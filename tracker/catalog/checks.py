@@ -97,8 +97,11 @@ def check(model: CatalogModel, doc: Document) -> list[Problem]:
                     if problem:
                         bad(loc + ("value",), f"{field_name}: {problem}")
 
+    for rid, ref in model.references.items():
+        sources.check(("references", rid, "url"), ref.url)
     for gid, group in model.groups.items():
         sources.check(("groups", gid, "source"), group.source)
+        future(("groups", gid, "as_of"), group.as_of)
         for mi, member in enumerate(group.members):
             parties.check(("groups", gid, "members", mi), member)
 
