@@ -212,3 +212,21 @@ def test_count_and_web_url_directly():
         with pytest.raises(ValueError):
             count(bad)
     assert web_url("https://example.org/x") == "https://example.org/x"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "huge"])
+def test_a_catalog_that_cannot_be_read_safely_is_refused_without_reading(run, tmp_path, kind):
+    import os
+
+    target = tmp_path / "catalog-in.yaml"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "device":
+        target = Path("/dev/zero")
+    else:
+        with open(target, "wb") as handle:
+            handle.truncate(9_000_000)  # sparse: over the limit without using the disk
+    for args in (["validate", str(target)], ["--catalog", str(target), "list"]):
+        result = run(*args) if args[0] == "validate" else run("list", catalog=target)
+        assert result.exit_code == 2
+        assert result.stderr.startswith(f"{target}:1: ")

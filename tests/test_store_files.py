@@ -269,3 +269,17 @@ def test_a_read_only_store_can_be_read_and_only_writes_fail(read_only_store):
     assert "read-only" in _one_line(shown.stderr)
     assert _digest(db) == before
     assert sorted(p.name for p in db.parent.iterdir()) == ["store.db"]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "device"])
+def test_a_db_that_is_not_a_regular_file_is_refused_without_blocking(run, tmp_path, kind):
+    target = {"fifo": tmp_path / "pipe.db", "folder": tmp_path / "dir.db",
+              "device": Path("/dev/null")}[kind]
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "folder":
+        target.mkdir()
+    run.db = target
+    result = run("list")
+    assert result.exit_code == 2
+    assert "not a regular file" in _one_line(result.stderr)

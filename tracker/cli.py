@@ -79,6 +79,8 @@ class Env:
             from tracker.store import Store, default_db_path
 
             try:
+                if not os.path.isfile(self.catalog_file()):
+                    raise OSError  # a FIFO or device is never read: catalog() says why
                 digest = hashlib.sha256(open(self.catalog_file(), "rb").read()).hexdigest()
             except OSError:
                 digest = None  # catalog() reports the problem with its path
@@ -86,7 +88,7 @@ class Env:
             changed = digest is None or _stored_digest(path) != digest
             if changed:
                 self.catalog()  # validated before the store is even opened
-            store = Store.open(path, create_dirs=self.db is None)
+            store = Store.open(path, create_dirs=not self.db)
             if changed and store.read_only:
                 click.echo(f"note: --db {path} is read-only; the catalog's changes are not "
                            "synced into it (showing what it holds)", err=True)
@@ -106,7 +108,7 @@ class Env:
 
 def _stored_digest(path: str) -> str | None:
     """The catalog digest a store was last synced with, read without writing anything."""
-    if not os.path.exists(path):
+    if not os.path.isfile(path):  # nothing to read (a FIFO or device would block or fail)
         return None
     from tracker.store.files import connect
 

@@ -62,6 +62,11 @@ def read_document(path: Path, text: str | None = None) -> Document:
     """
     name = str(path)
     if text is None:
+        unfit = _unfit_file(Path(path))
+        if unfit:
+            doc = Document(name, None)
+            doc.problems.append(Problem(name, 1, unfit))
+            return doc
         try:
             raw = Path(path).read_bytes()
         except OSError as exc:
@@ -110,6 +115,20 @@ MAX_ALIAS_NODES = 10_000
 
 MAX_DEPTH = 100
 """How deeply lists and mappings may nest (the catalog's format needs fewer than 10)."""
+
+
+def _unfit_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a catalog before reading it (a FIFO would block)."""
+    try:
+        if not path.is_file():
+            return ("the catalog is not a regular file" if path.exists()
+                    else "cannot read the catalog: No such file or directory")
+        size = path.stat().st_size
+    except OSError as exc:
+        return f"cannot read the catalog: {exc.strerror}"
+    if size > MAX_BYTES:
+        return f"the catalog is {size:,} bytes; the limit is {MAX_BYTES:,}"
+    return None
 
 
 def _expansion_problem(text: str, name: str) -> Problem | None:

@@ -8,6 +8,7 @@ that Datasette can publish read-only as it is.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -122,6 +123,10 @@ class Store:
             parent.mkdir(parents=True, exist_ok=True)
         elif not parent.is_dir():
             raise TrackerError(f"--db {name}: folder {parent} does not exist")
+        if os.path.exists(os.path.expanduser(name)) and \
+                not os.path.isfile(os.path.expanduser(name)):
+            raise TrackerError(f"--db {name}: not a regular file (give a store file, or a new "
+                               "file name)")
         read_only = not files.writable(name)
         if read_only and not Path(name).expanduser().exists():
             raise TrackerError(f"--db {name}: cannot create the store, folder {parent} is "
