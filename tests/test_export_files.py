@@ -270,3 +270,14 @@ def test_multi_id_review_writes_nothing_when_one_id_is_wrong(synced, args):
     assert run("history", "test-treaty", "--format", "json").stdout == history
     both = run("review", "accept", "1", "2")
     assert both.exit_code == 0 and both.stdout.count("accepted") == 2
+
+
+def test_an_output_that_is_a_link_writes_through_it(synced, tmp_path):
+    real = tmp_path / "shared" / "brief.md"
+    real.parent.mkdir()
+    real.write_text("old\n")
+    os.chmod(real, 0o640)
+    (tmp_path / "brief.md").symlink_to(real)
+    assert synced("export", "-o", str(tmp_path / "brief.md")).exit_code == 0
+    assert (tmp_path / "brief.md").is_symlink()
+    assert real.read_text().startswith("#") and stat.S_IMODE(real.stat().st_mode) == 0o640

@@ -116,6 +116,8 @@ def publish(files: dict[Path, str], option: str,
     staged: list[tuple[str, Path]] = []
     try:
         for target, text in files.items():
+            if target.is_symlink():  # like a shell redirect: write the file it points at
+                target = Path(os.path.realpath(target))
             try:
                 staged.append((_stage(target, text), target))
             except OSError as exc:
