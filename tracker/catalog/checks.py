@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 import pycountry
@@ -27,12 +28,13 @@ def check(model: CatalogModel, doc: Document) -> list[Problem]:
         out.append(doc.problem(loc, message))
 
     today = utcnow().date()
+    clock = " (today from TRACKER_NOW)" if os.environ.get("TRACKER_NOW") else ""
 
     def future(loc: tuple, date: str) -> None:
         try:
             not_after(date, today)
         except ValueError as exc:
-            bad(loc, f"{exc} (today is TRACKER_NOW when set)")
+            bad(loc, f"{exc}{clock}")
 
     _check_scales(model, bad)
     _unique(((("categories", i, "id"), c.id) for i, c in enumerate(model.categories)),
