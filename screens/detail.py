@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from tracker import criteria, queries
+from tracker.reports import history_note, history_value
 from tracker.text import one_line
 from tracker.store import Store
 
@@ -42,7 +43,7 @@ def series(history: list[dict], f: dict) -> list[float]:
     """A field's history as numbers for a sparkline (levels by rank), or [] if not plottable."""
     points = []
     for o in history:
-        if o["field"] != f["field"]:
+        if o["field"] != f["field"] or o.get("withdrawn_at"):
             continue
         if f["scale_kind"] == "numeric":
             try:
@@ -211,8 +212,8 @@ class DetailScreen(DataScreen):
         self.urls["history"] = {}
         for o in data.history:
             table.add_row(cell(o["as_of"]), cell(labels.get(o["field"], o["field"])),
-                          cell(o["value"]), cell(o["origin"]), cell(o["confidence"]),
-                          cell(o["source"]), cell(o["note"] or ""), key=str(o["id"]))
+                          cell(history_value(o)), cell(o["origin"]), cell(o["confidence"]),
+                          cell(o["source"]), cell(history_note(o)), key=str(o["id"]))
             self.urls["history"][str(o["id"])] = o["source"]
 
     def _members(self, data: Detail) -> None:

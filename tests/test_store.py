@@ -9,6 +9,7 @@ import pytest
 
 from tracker.errors import TrackerError
 from tracker.store import LATEST, Store
+from tracker.store.files import APPLICATION_ID
 from tracker.sync import sync
 
 from conftest import DATA, FROZEN
@@ -70,6 +71,7 @@ def test_store_from_a_newer_tracker_is_refused(tmp_path):
     path = tmp_path / "future.db"
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # a newer tracker marks it too
     conn.close()
     with pytest.raises(TrackerError, match="newer than this tracker"):
         Store.open(path)
@@ -197,11 +199,11 @@ def test_v1_store_moves_its_criteria_to_the_six(tmp_path):
 def test_store_of_the_previous_schema_moves_its_criteria(tmp_path):
     import sqlite_utils
 
-    from tracker.store.migrations import migrate
+    from tracker.store.migrations import MIGRATIONS, _essay_criteria, migrate
 
     path = tmp_path / "previous.db"
     db = sqlite_utils.Database(path)
-    migrate(db, LATEST - 1)  # the schema the release before this one wrote
+    migrate(db, MIGRATIONS.index(_essay_criteria))  # the schema before the six criteria
     _with_old_criteria(db.conn)
     db.conn.close()
     store = Store.open(path, clock=lambda: FROZEN)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -173,6 +174,9 @@ def export_cmd(ctx: click.Context, fmt: str, since: str | None, output: str | No
     written = export.write(store, snapshot, output)
     for path in written:
         click.echo(f"wrote {path}", err=True)
+    if store.read_only and (output.endswith("/") or Path(output).is_dir()):
+        click.echo("note: the store is read-only, so this snapshot is not recorded; the "
+                   "next export's \"what changed\" starts from the last recorded one", err=True)
     click.echo(f"snapshot {snapshot.id} (data as of {snapshot.as_of})", err=True)
 
 

@@ -28,6 +28,18 @@ def parse_partial(text: str) -> str:
     return text
 
 
+def not_after(text: str, today: dt.date) -> str:
+    """Check that the partial date ``text`` does not start after ``today``; return it.
+
+    Raises:
+        ValueError: it is in the future.
+    """
+    if start_of(text) > today:
+        raise ValueError(f"{text!r} is after today ({today.isoformat()}); a value is dated "
+                         "when it was true, never ahead")
+    return text
+
+
 def start_of(text: str) -> dt.date:
     """The first day a partial date covers."""
     parts = [int(p) for p in text.split("-")]

@@ -71,12 +71,12 @@ ALSO_REPORTED = f"""
 SELECT o.indicator_id, o.field, o.value FROM observations o
 JOIN current_values c
   ON c.indicator_id = o.indicator_id AND c.field = o.field AND c.as_of = o.as_of
-WHERE o.value != c.value AND o.indicator_id IN ({{marks}})
+WHERE o.value != c.value AND o.indicator_id IN ({{marks}}) AND o.withdrawn_at IS NULL
   AND {_REPORTER.format(t="o")} != {_REPORTER.format(t="c")}
   AND NOT EXISTS (
     SELECT 1 FROM observations n
     WHERE n.indicator_id = o.indicator_id AND n.field = o.field AND n.as_of = o.as_of
-      AND {_REPORTER.format(t="n")} = {_REPORTER.format(t="o")}
+      AND {_REPORTER.format(t="n")} = {_REPORTER.format(t="o")} AND n.withdrawn_at IS NULL
       AND (n.recorded_at > o.recorded_at OR (n.recorded_at = o.recorded_at AND n.id > o.id)))
 ORDER BY o.id
 """
@@ -133,7 +133,8 @@ def indicator(db: Database, indicator_id: str) -> dict[str, Any] | None:
 
 
 HISTORY_COLUMNS = ("id", "field", "as_of", "value", "origin", "confidence", "source", "note",
-                   "author", "recorded_at", "run_id")
+                   "author", "recorded_at", "run_id", "withdrawn_at", "withdrawn_by",
+                   "withdrawn_note")
 
 
 def history(db: Database, indicator_id: str, field: str | None = None) -> list[dict[str, Any]]:

@@ -76,7 +76,7 @@ def _csv(columns: list[str], rows) -> str:
 def observations_csv(db: Database) -> str:
     """Every observation, one per line, with its provenance."""
     cols = ["indicator_id", "field", "value", "as_of", "origin", "source", "confidence",
-            "note", "author", "recorded_at"]
+            "note", "author", "recorded_at", "withdrawn_at"]
     return _csv(cols, db.execute(f"SELECT {', '.join(cols)} FROM observations "
                                  "ORDER BY indicator_id, field, as_of, recorded_at, id"))
 

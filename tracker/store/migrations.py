@@ -225,9 +225,29 @@ def _essay_criteria(db: sqlite_utils.Database) -> None:
     db["criteria"].insert_all(rows)
 
 
+_CURRENT_VALUES_WITHOUT_WITHDRAWN = """
+SELECT o.* FROM (SELECT DISTINCT indicator_id, field FROM observations) AS p
+JOIN observations AS o ON o.id = (
+  SELECT latest.id FROM observations AS latest
+  WHERE latest.indicator_id = p.indicator_id AND latest.field = p.field
+    AND latest.withdrawn_at IS NULL
+  ORDER BY latest.as_of DESC, latest.recorded_at DESC, latest.id DESC LIMIT 1
+)
+"""
+
+
+def _withdrawn_values(db: sqlite_utils.Database) -> None:
+    """An analyst's value can be withdrawn: kept in the history, marked, never current."""
+    for column in ("withdrawn_at", "withdrawn_by", "withdrawn_note"):
+        db["observations"].add_column(column, str)
+    db.execute("DROP VIEW current_values")
+    db.create_view("current_values", _CURRENT_VALUES_WITHOUT_WITHDRAWN)
+
+
 MIGRATIONS: list[Migration] = [_v1_content, _v2_runs_and_sources, _v3_entry_into_force,
                                _v4_review_queue, _v5_fast_current_values,
-                               _skipped_values_in_source_health, _essay_criteria]
+                               _skipped_values_in_source_health, _essay_criteria,
+                               _withdrawn_values]
 """Migration ``i`` brings a store from version ``i`` to ``i + 1``."""
 
 LATEST = len(MIGRATIONS)
