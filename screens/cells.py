@@ -45,7 +45,8 @@ def valued(value: str, field: dict, direction: str | None = None) -> Text:
     """A current value coloured by its scale, with the arrow of its last move."""
     style = ""
     if field.get("scale_kind") == "ordinal":
-        style = level_style(field["levels"], field["better"], value)
+        level = field.get("synonyms", {}).get(value, value)
+        style = level_style(field["levels"], field["better"], level)
     text = Text(one_line(value), style=style)
     if direction:
         text.append(" " + ARROWS[direction], style=DIRECTION_STYLES.get(direction, ""))

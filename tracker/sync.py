@@ -73,7 +73,8 @@ def _definitions(db, catalog: Catalog) -> None:
     )
     db["scales"].upsert_all(
         [{"id": sid, "kind": s.kind, "levels": json.dumps(s.levels),
-          "unranked": json.dumps(s.unranked), "better": s.better, "unit": s.unit}
+          "unranked": json.dumps(s.unranked), "better": s.better, "unit": s.unit,
+          "synonyms": json.dumps(s.synonyms)}
          for sid, s in model.scales.items()], pk="id",
     )
     db["categories"].upsert_all(
@@ -202,7 +203,7 @@ def _events(db, catalog: Catalog, now: str) -> int:
             "id": event.id, "date": event.date, "end_date": event.end, "title": event.title,
             "kind": event.kind, "source": catalog.source_url(event.source),
             "confidence": event.confidence, "note": event.note, "origin": CATALOG,
-            "retired_at": None,
+            "outcome": event.outcome, "retired_at": None,
         }
         if event.id not in known:
             row["recorded_at"] = now

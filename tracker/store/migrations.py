@@ -185,8 +185,15 @@ def _v5_fast_current_values(db: sqlite_utils.Database) -> None:
     db.create_view("current_values", _CURRENT_VALUES_V5)
 
 
+def _event_outcomes_and_level_synonyms(db: sqlite_utils.Database) -> None:
+    """What came of a past event, and the page's own words for a scale's levels."""
+    db["events"].add_column("outcome", str)
+    db["scales"].add_column("synonyms", str)
+
+
 MIGRATIONS: list[Migration] = [_v1_content, _v2_runs_and_sources, _v3_entry_into_force,
-                               _v4_review_queue, _v5_fast_current_values]
+                               _v4_review_queue, _v5_fast_current_values,
+                               _event_outcomes_and_level_synonyms]
 """Migration ``i`` brings a store from version ``i`` to ``i + 1``."""
 
 LATEST = len(MIGRATIONS)
