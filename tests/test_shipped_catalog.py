@@ -101,7 +101,10 @@ def test_mechanisms_the_baseline_lacks_have_rows(catalog, mechanism):
 def test_changes_since_the_baseline_are_recorded(catalog):
     gpai = catalog.indicators_by_id["gpai"].values["participant_count"]
     assert [v.value for v in gpai][:1] == [29]
-    assert 44 in [v.value for v in gpai]
+    # 44 members (OECD, July 2024): 43 states and the European Union, counted apart.
+    assert 43 in [v.value for v in gpai]
+    orgs = catalog.indicators_by_id["gpai"].values["organisation_count"]
+    assert [v.value for v in orgs] == [1]
     changed = [i for i in catalog.model.indicators
                if any(v.as_of > BASELINE_DATE for vals in i.values.values() for v in vals)
                and i.category in RESEARCH_PAGE]

@@ -67,6 +67,11 @@ def _roles(db: Database, mechanism: str, date: str | None) -> dict[str, str]:
     return latest
 
 
+def _lifecycle(db: Database, treaty: str, date: str | None) -> str | None:
+    """A treaty's lifecycle (``treaty_status``; stores synced before it existed: ``status``)."""
+    return value_at(db, treaty, "treaty_status", date) or value_at(db, treaty, "status", date)
+
+
 def _values(db: Database, date: str | None) -> dict[str, int | str]:
     """Every headline number at ``date`` (None: now), plus the texts that go with them."""
     companies = {r[0] for r in db.execute("SELECT code FROM parties WHERE kind = 'company'")}
@@ -77,9 +82,9 @@ def _values(db: Database, date: str | None) -> dict[str, int | str]:
     out: dict[str, int | str] = {}
     out["treaties-signed"] = sum(
         1 for t in treaties
-        if parts.get(t) or value_at(db, t, "status", date) in SIGNED_STATUSES)
+        if parts.get(t) or _lifecycle(db, t, date) in SIGNED_STATUSES)
     out["treaties-in-force"] = sum(
-        1 for t in treaties if value_at(db, t, "status", date) == "In force")
+        1 for t in treaties if _lifecycle(db, t, date) == "In force")
     out["us-and-china"] = sum(1 for members in parts.values() if {"USA", "CHN"} <= members)
     out["parties"] = len(set().union(*parts.values()) - companies) if parts else 0
     for ind, rule in db.execute(
