@@ -53,7 +53,7 @@ def valued(value: str, field: dict, direction: str | None = None) -> Text:
     return text
 
 
-def add_columns(table, width: int, specs: list[tuple[str, str | None, int]]) -> None:
+def add_columns(table, width: int, specs: list[tuple[str, str | None, int]]) -> list[int]:
     """Add columns sized to ``width``: fixed ones as given, flexible ones (0) share the rest.
 
     Args:
@@ -67,6 +67,7 @@ def add_columns(table, width: int, specs: list[tuple[str, str | None, int]]) -> 
     share = max(12, (width - padding - fixed) // len(flex)) if flex else 0
     for label, key, w in specs:
         table.add_column(label, key=key, width=w or share)
+    return [w or share for _, _, w in specs]
 
 
 def lines(*pairs: tuple[str, object]) -> Text:

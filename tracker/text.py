@@ -25,3 +25,23 @@ def clean(value: object) -> str:
 def one_line(value: object) -> str:
     """Return ``value`` cleaned and folded onto one line."""
     return " ".join(clean(value).split())
+
+
+NOTE_WIDTH = 80
+"""How many terminal columns a note gets beside a change before it is cut with an ellipsis."""
+
+
+def shorten(value: object, width: int = NOTE_WIDTH) -> str:
+    """``value`` on one line, cut to ``width`` terminal columns with an ellipsis if longer.
+
+    Widths are terminal cells (wide characters count double), measured by Rich.
+    """
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    text = one_line(value)
+    if cell_len(text) <= width:
+        return text
+    cut = Text(text)
+    cut.truncate(width, overflow="ellipsis")
+    return cut.plain
