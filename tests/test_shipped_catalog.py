@@ -122,3 +122,45 @@ def test_events_include_the_timeline_and_announced_ones(catalog):
     dates = [e.date for e in catalog.model.events]
     assert len(dates) >= 70
     assert any(d >= "2027" for d in dates)
+
+
+# The page's own columns per table, in page order (counts derived from them, and the
+# catalog's later level fields, are not page columns).
+PAGE_COLUMNS = {
+    "key-findings": ["key_data", "implication"],
+    "mechanism-types": ["description", "ai_status"],
+    "treaty-precedents": ["time_to_treaty", "lessons"],
+    "mechanisms": ["participants", "status", "enforcement"],
+    "cooperation-dimensions": ["cooperation_level", "obstacle"],
+    "regional-approaches": ["approach", "status"],
+    "institutions": ["ai_mandate", "effectiveness"],
+    "obstacles": ["mechanism", "severity"],
+    "enablers": ["mechanism", "status"],
+    "feasibility": ["description", "feasibility"],
+    "scenarios": ["description"],
+    "related-parameters": ["connection"],
+}
+
+
+def test_every_research_page_row_reads_exactly_as_the_page(catalog):
+    """Name plus the first value of each page column, as the page prints the row (its table
+    cells run together in the text copy of the page, tests/data/research-page.txt)."""
+    from pathlib import Path
+
+    page = set((Path(__file__).parent / "data" / "research-page.txt").read_text().splitlines())
+    url = catalog.model.references["research-page"].url
+    rows = 0
+    for category, names in RESEARCH_PAGE.items():
+        for ind in catalog.model.indicators:
+            if ind.category != category or ind.name not in names:
+                continue
+            cells = []
+            for field in PAGE_COLUMNS[category]:
+                first = ind.values[field][0]
+                assert catalog.source_url(first.source) == url, (ind.id, field)
+                assert first.as_of == BASELINE_DATE, (ind.id, field)
+                cells.append(str(first.value))
+            line = ind.name + "".join(cells)
+            assert line in page, f"{ind.id}: {line!r} is not a row of the page"
+            rows += 1
+    assert rows == 69
