@@ -11,11 +11,12 @@ from textual.widgets import DataTable, Footer, Static
 
 from tracker.dates import is_coming
 from tracker.store import Store
+from tracker.text import shorten
 from tracker.trends import pad
 
 from screens.base import DataScreen
 from screens.nav import NavBar
-from screens.cells import add_columns, cell
+from screens.cells import add_columns, cell, lines
 
 
 @dataclass
@@ -47,6 +48,7 @@ class CalendarScreen(DataScreen):
             yield DataTable(id="coming", cursor_type="row", zebra_stripes=True)
             yield Static("Timeline (newest first)", classes="section", markup=False)
             yield DataTable(id="past", cursor_type="row", zebra_stripes=True)
+        yield Static(id="preview", classes="preview", markup=False)
         yield Footer()
 
     def fetch(self, store: Store) -> Calendar:
@@ -72,9 +74,20 @@ class CalendarScreen(DataScreen):
                            cell(e["title"]), cell(e["kind"]), key=e["id"])
         past = self.query_one("#past", DataTable)
         past.clear(columns=True)
-        add_columns(past, width, [("Date", None, 10), ("Event", None, 0), ("Outcome", None, 0),
-                                  ("Kind", None, 12)])
+        widths = add_columns(past, width, [("Date", None, 10), ("Event", None, 0),
+                                           ("Outcome", None, 0), ("Kind", None, 12)])
         for e in data.past:
-            past.add_row(cell(e["date"]), cell(e["title"]), cell(e.get("outcome") or ""),
+            past.add_row(cell(e["date"]), cell(e["title"]),
+                         cell(shorten(e.get("outcome") or "", widths[2])),
                          cell(e["kind"]), key=e["id"])
+        self.events = {e["id"]: e for e in data.coming + data.past}
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        e = getattr(self, "events", {}).get(event.row_key.value or "")
+        if e is not None:
+            when = e["date"] + (f" to {e['end_date']}" if e.get("end_date") else "")
+            self.query_one("#preview", Static).update(lines(
+                ("", f"{e['title']} · {when} · {e['kind']}"), ("Outcome", e.get("outcome")),
+                ("Source", f"{e['source']} ({e['confidence']} confidence)"),
+                ("Note", e.get("note"))))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Static
 
@@ -82,9 +83,9 @@ class TrendsScreen(DataScreen):
         if c is not None:
             self.query_one("#preview", Static).update(lines(
                 ("", f"{c.name} · {c.label} · {c.old_as_of} → {c.as_of}"),
-                ("From", c.old), ("To", c.new), ("Trend", trend(c.direction, c.flip)),
-                ("Source", f"{c.source} ({c.confidence} confidence, {c.origin})"),
-                ("Note", c.note)))
+                ("Change", Text.assemble(f"{c.old} → {c.new}  ", trend(c.direction, c.flip))),
+                ("Why", c.note),
+                ("Source", f"{c.source} ({c.confidence} confidence, {c.origin})")))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         from screens.detail import DetailScreen
