@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 import sqlite_utils
 
+from tracker import queries
 from tracker.catalog import check_catalog, load_catalog, shipped_catalog_path
 from tracker.dates import is_coming, period_end
 from tracker.export import build
@@ -149,4 +150,35 @@ def test_a_store_of_the_previous_schema_upgrades_with_every_observation(tmp_path
         "FROM observations WHERE source = 'https://example.org/old'"))
     assert after == before
     assert store.db["fields"].get(("obstacles", "gone"))["label"] == "Gone"
+    # kept as history, but a value the catalog no longer lists is not current any more
+    withdrawn = dict(store.db.execute(
+        "SELECT field, withdrawn_at FROM observations WHERE source = 'https://example.org/old'"
+    ).fetchall())
+    assert withdrawn == {f: "2026-11-22T09:30:00Z" for f in ("severity", "gone", "mechanism")}
+    current = dict(store.db.execute(
+        "SELECT field, value FROM current_values WHERE indicator_id = 'pace-mismatch'").fetchall())
+    assert current == {"severity": "Moderate"}  # the catalog's, not the withdrawn ones
+    history = [o for o in queries.history(store.db, "pace-mismatch") if o["field"] == "gone"]
+    assert [o["value"] for o in history] == ["a retired field"]
     store.close()
+
+
+def test_a_value_listed_again_is_restored(store, catalog_path):
+    catalog = load_catalog(catalog_path)
+    sync(store, catalog)
+    text = catalog_path.read_text()
+    catalog_path.write_text(text.replace(
+        "{value: High, as_of: 2024-06, source: page, confidence: medium}\n        - value: Mod",
+        "{value: Low, as_of: 2024-06, source: page, confidence: medium}\n        - value: Mod",
+        1))
+    sync(store, load_catalog(catalog_path))
+    values = store.db.execute("SELECT value, withdrawn_at IS NULL FROM observations WHERE "
+                              "indicator_id = 'pace-mismatch' AND as_of = '2024-06' "
+                              "AND field = 'severity' ORDER BY id").fetchall()
+    assert values == [("High", 0), ("Low", 1)]
+    catalog_path.write_text(text)
+    sync(store, load_catalog(catalog_path))
+    values = store.db.execute("SELECT value, withdrawn_at IS NULL FROM observations WHERE "
+                              "indicator_id = 'pace-mismatch' AND as_of = '2024-06' "
+                              "AND field = 'severity' ORDER BY id").fetchall()
+    assert values == [("High", 1), ("Low", 0)]

@@ -97,7 +97,8 @@ def rows(db: Database, category: str | None = None, *, retired: bool = False,
     for d in db.query(
         "SELECT o.indicator_id, o.field, o.value FROM observations o JOIN current_values c "
         "ON c.indicator_id = o.indicator_id AND c.field = o.field AND c.as_of = o.as_of "
-        f"WHERE o.value != c.value AND o.indicator_id IN ({marks}) ORDER BY o.id", list(by_id)
+        f"WHERE o.value != c.value AND o.withdrawn_at IS NULL AND o.indicator_id IN ({marks}) "
+        "ORDER BY o.id", list(by_id)
     ):
         current = by_id[d["indicator_id"]].values[d["field"]]
         if d["value"] not in current.disputed_by:
@@ -116,7 +117,7 @@ def indicator(db: Database, indicator_id: str) -> dict[str, Any] | None:
 
 
 HISTORY_COLUMNS = ("id", "field", "as_of", "value", "origin", "confidence", "source", "note",
-                   "author", "recorded_at", "run_id")
+                   "author", "recorded_at", "run_id", "withdrawn_at")
 
 
 def history(db: Database, indicator_id: str, field: str | None = None) -> list[dict[str, Any]]:

@@ -182,8 +182,10 @@ def history(db: Database, out: TextIO, indicator_id: str, field: str | None, fmt
         src = _sources(db, out)
         render.table(out, f"History of {indicator_id}" + (f".{field}" if field else ""),
                      ["As of", "Field", "Value", "Origin", "Confidence", "Source", "Note"],
-                     [[o["as_of"], o["field"], o["value"], o["origin"], o["confidence"],
-                       src(o["source"]), o["note"] or ""] for o in obs], wrap=(2, 5, 6))
+                     [[o["as_of"], o["field"], o["value"],
+                       o["origin"] + (" (withdrawn)" if o.get("withdrawn_at") else ""),
+                       o["confidence"], src(o["source"]), o["note"] or ""] for o in obs],
+                     wrap=(2, 5, 6))
     return len(obs)
 
 

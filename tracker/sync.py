@@ -141,11 +141,15 @@ def _indicators(db, catalog: Catalog, now: str) -> tuple[int, int]:
 
 
 def _observations(db, catalog: Catalog, now: str, run_id: int) -> int:
-    seen = {
-        tuple(row) for row in db.execute(
-            "SELECT indicator_id, field, as_of, value, source, confidence, coalesce(note, '') "
-            "FROM observations WHERE origin = ?", [CATALOG])
-    }
+    """Add the catalog's new values; withdraw (never delete) the catalog values of live
+    indicators that the catalog no longer lists, and restore those it lists again."""
+    stored: dict[tuple, list[tuple[int, str | None]]] = {}
+    for row in db.execute(
+            "SELECT indicator_id, field, as_of, value, source, confidence, coalesce(note, ''), "
+            "id, withdrawn_at FROM observations WHERE origin = ?", [CATALOG]):
+        stored.setdefault(tuple(row[:7]), []).append((row[7], row[8]))
+    seen = set(stored)
+    listed: set[tuple] = set()
     rows = []
     for ind in catalog.model.indicators:
         for field, values in ind.values.items():
@@ -154,6 +158,7 @@ def _observations(db, catalog: Catalog, now: str, run_id: int) -> int:
                 source = catalog.source_url(v.source)
                 text = value_text(v.value)
                 key = (ind.id, field, v.as_of, text, source, v.confidence, v.note or "")
+                listed.add(key)
                 if key in seen:
                     continue
                 seen.add(key)
@@ -165,6 +170,14 @@ def _observations(db, catalog: Catalog, now: str, run_id: int) -> int:
                     "run_id": run_id,
                 })
     db["observations"].insert_all(rows)
+    live = set(catalog.indicators_by_id)
+    for key, found in stored.items():
+        for obs_id, withdrawn in found:
+            if key in listed and withdrawn:
+                db.execute("UPDATE observations SET withdrawn_at = NULL WHERE id = ?", [obs_id])
+            elif key not in listed and not withdrawn and key[0] in live:
+                db.execute("UPDATE observations SET withdrawn_at = ? WHERE id = ?",
+                           [now, obs_id])
     return len(rows)
 
 

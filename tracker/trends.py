@@ -162,7 +162,7 @@ WITH recent AS (
   SELECT indicator_id, field, as_of, value, source, confidence, origin, note, id, recorded_at
   FROM observations o
   WHERE o.as_of >= substr(:since, 1, 4) AND {_P("o.as_of")} >= :since
-    AND {_P("o.as_of")} <= :until {{where}}
+    AND {_P("o.as_of")} <= :until AND o.withdrawn_at IS NULL {{where}}
 ), pairs AS (
   SELECT DISTINCT indicator_id, field FROM recent
 ), before AS (
@@ -171,6 +171,7 @@ WITH recent AS (
   FROM pairs p JOIN observations o ON o.id = (
     SELECT b.id FROM observations b
     WHERE b.indicator_id = p.indicator_id AND b.field = p.field AND {_P("b.as_of")} < :since
+      AND b.withdrawn_at IS NULL
     ORDER BY b.as_of DESC, b.recorded_at DESC, b.id DESC LIMIT 1)
 ), effective AS (
   SELECT indicator_id, field, as_of, value, source, confidence, origin, note,
@@ -233,6 +234,7 @@ def value_at(db: Database, indicator_id: str, field: str, date: str | None) -> s
     """A field's value as it stood on ``date`` (padded), or now when ``date`` is None."""
     rows = db.execute(
         "SELECT value, as_of FROM observations WHERE indicator_id = ? AND field = ? "
+        "AND withdrawn_at IS NULL "
         "ORDER BY as_of, recorded_at, id", [indicator_id, field]).fetchall()
     value = None
     for v, as_of in rows:
