@@ -90,10 +90,6 @@ class Scale(_Strict):
     """The research page's own wording for a level, e.g. ``None on AI: None``: a value may be
     written either way and ranks as the level it names."""
 
-    def level(self, value: str) -> str:
-        """The level ``value`` names (itself, or the level a synonym stands for)."""
-        return self.synonyms.get(value, value)
-
 
 class FieldDef(_Strict):
     """A named field of a category's rows."""
