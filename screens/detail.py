@@ -50,8 +50,10 @@ def series(history: list[dict], f: dict) -> list[float]:
                 points.append(float(o["value"]))
             except ValueError:
                 continue
-        elif f["scale_kind"] == "ordinal" and o["value"] in f["levels"]:
-            points.append(float(f["levels"].index(o["value"]) + 1))
+        elif f["scale_kind"] == "ordinal":
+            level = f.get("synonyms", {}).get(o["value"], o["value"])
+            if level in f["levels"]:
+                points.append(float(f["levels"].index(level) + 1))
     return points if len(points) >= 2 else []
 
 

@@ -40,7 +40,7 @@ def normalise(catalog: Catalog, indicator_id: str, field: str, raw: str) -> tupl
             raise TrackerError(f"{field}: {exc} (unit: {scale.unit})") from None
         return str(number), float(number)
     if scale.kind == "ordinal":
-        levels = scale.levels + scale.unranked
+        levels = scale.levels + scale.unranked + list(scale.synonyms)
         match = next((lv for lv in levels if lv.casefold() == text.casefold()), None)
         if match is None:
             raise TrackerError(f"{field}: {raw!r} is not on the scale "

@@ -51,13 +51,14 @@ def categories(db: Database) -> list[dict[str, Any]]:
     """Categories in catalog order, each with its ordered fields and their scales."""
     cats = [dict(r) for r in db.query("SELECT * FROM categories ORDER BY position")]
     fields = db.query(
-        "SELECT f.*, s.kind AS scale_kind, s.levels, s.unranked, s.better, s.unit "
+        "SELECT f.*, s.kind AS scale_kind, s.levels, s.unranked, s.better, s.unit, s.synonyms "
         "FROM fields f JOIN scales s ON s.id = f.scale_id ORDER BY f.category_id, f.position"
     )
     by_cat: dict[str, list[dict[str, Any]]] = {}
     for f in fields:
         f["levels"] = json.loads(f["levels"] or "[]")
         f["unranked"] = json.loads(f["unranked"] or "[]")
+        f["synonyms"] = json.loads(f["synonyms"] or "{}")
         by_cat.setdefault(f["category_id"], []).append(f)
     for cat in cats:
         cat["fields"] = by_cat.get(cat["id"], [])

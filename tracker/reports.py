@@ -114,8 +114,8 @@ def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
             "tier": ind["tier"], "table": ind["table_no"], "retired_at": ind["retired_at"],
             "criteria": _criteria(db, ind), "values": {k: asdict(v) for k, v in row.values.items()},
             "members": _summary(db, head, entries) if head or entries else None,
-            "events": [{"date": e["date"], "title": e["title"], "source": e["source"]}
-                       for e in events],
+            "events": [{"date": e["date"], "title": e["title"], "source": e["source"],
+                        "outcome": e.get("outcome")} for e in events],
         })
         return
     title = f"{ind['name']} ({ind['id']}) in {cats[ind['category_id']]['title']}"
@@ -147,8 +147,9 @@ def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
         render.paragraph(out, _summary_line(s))
         out.write("\n")
     if events:
-        render.table(out, "Events", ["Date", "Title", "Source"],
-                     [[e["date"], e["title"], src(e["source"])] for e in events], wrap=(1, 2))
+        render.table(out, "Events", ["Date", "Title", "Outcome", "Source"],
+                     [[e["date"], e["title"], e.get("outcome") or "", src(e["source"])]
+                      for e in events], wrap=(1, 2, 3))
 
 
 def _criteria_table(out: TextIO, crit: criteria.MechanismCriteria, src) -> None:

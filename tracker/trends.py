@@ -77,6 +77,17 @@ class Scale:
     kind: str
     levels: tuple[str, ...]
     better: str
+    synonyms: tuple[tuple[str, str], ...] = ()
+    """The page's own words for levels, as (word, level) pairs."""
+
+    def level(self, value: str) -> str:
+        """The level ``value`` names: itself, or the level a synonym stands for."""
+        return dict(self.synonyms).get(value, value)
+
+
+def same_level(scale: Scale, old: str, new: str) -> bool:
+    """Whether two ordinal values name the same level (a synonym and its level)."""
+    return scale.kind == "ordinal" and scale.level(old) == scale.level(new)
 
 
 def direction(scale: Scale, old: str, new: str) -> str:
@@ -85,6 +96,7 @@ def direction(scale: Scale, old: str, new: str) -> str:
         return CHANGED
     if scale.better == "none":
         return NEUTRAL
+    old, new = scale.level(old), scale.level(new)
     if scale.kind == "numeric":
         try:
             a, b = float(old), float(new)
@@ -133,10 +145,12 @@ _TEXT = Scale("text", (), "none")
 def _scales(db: Database) -> dict[tuple[str, str], tuple[str, Scale]]:
     out = {}
     for row in db.query(
-        "SELECT f.category_id, f.field, f.label, s.kind, s.levels, s.better "
+        "SELECT f.category_id, f.field, f.label, s.kind, s.levels, s.better, s.synonyms "
         "FROM fields f JOIN scales s ON s.id = f.scale_id"
     ):
-        scale = Scale(row["kind"], tuple(json.loads(row["levels"] or "[]")), row["better"])
+        synonyms = tuple(sorted(json.loads(row["synonyms"] or "{}").items()))
+        scale = Scale(row["kind"], tuple(json.loads(row["levels"] or "[]")), row["better"],
+                      synonyms)
         out[(row["category_id"], row["field"])] = (row["label"], scale)
     return out
 
@@ -206,6 +220,8 @@ def changes(db: Database, since: str | None = None, until: str | None = None,
     steps = []
     for ind, field, old, new, old_as_of, as_of, source, conf, origin, note, name, cat in rows:
         label, scale = scales.get((cat, field), (field, _TEXT))
+        if same_level(scale, old, new):
+            continue  # the page's word and the level it names: not a change
         move = direction(scale, old, new)
         moves.setdefault((ind, field), set()).add(move)
         steps.append((ind, name, cat, field, label, old, new, old_as_of, as_of, move, source,

@@ -158,8 +158,10 @@ def scale_problem(scale, value) -> str | None:
         return None
     if not isinstance(value, str):
         return f"{value!r} is a number; this field takes text (quote it)"
-    if scale.kind == "ordinal" and value not in scale.levels and value not in scale.unranked:
-        return f"{value!r} is not on the scale (allowed: {_list(scale.levels + scale.unranked)})"
+    allowed = scale.levels + scale.unranked
+    if scale.kind == "ordinal" and value not in allowed and value not in scale.synonyms:
+        shown = allowed + [f"{k} (= {v})" for k, v in scale.synonyms.items()]
+        return f"{value!r} is not on the scale (allowed: {_list(shown, 20)})"
     return None
 
 
@@ -172,6 +174,14 @@ def _check_scales(model: CatalogModel, bad) -> None:
             bad(loc, f"only ordinal scales have levels; {sid!r} is {scale.kind}")
         if scale.kind == "numeric" and not scale.unit:
             bad(loc, f"numeric scale {sid!r} needs a 'unit'")
+        if scale.synonyms and scale.kind != "ordinal":
+            bad(loc + ("synonyms",), f"only ordinal scales have synonyms; {sid!r} is {scale.kind}")
+        for word, level in scale.synonyms.items():
+            if level not in scale.levels + scale.unranked:
+                bad(loc + ("synonyms", word), f"synonym {word!r} names {level!r}, which is not "
+                    f"a level of {sid!r} (levels: {_list(scale.levels + scale.unranked)})")
+            if word in scale.levels + scale.unranked:
+                bad(loc + ("synonyms", word), f"{word!r} is already a level of {sid!r}")
         seen: set[str] = set()
         for level in scale.levels + scale.unranked:
             if level in seen:

@@ -58,7 +58,8 @@ def build(store: Store, fmt: str = "md", since: str | None = None) -> Snapshot:
     if fmt == "md":
         text = markdown.build(db, snap_id=snap_id, as_of=as_of, since=start or "the start",
                               since_text=since_text, figures=figures, window=window,
-                              previous=prev, diff=diff, explicit_since=since is not None)
+                              previous=prev, diff=diff, explicit_since=since is not None,
+                              today=store.clock().date())
         return Snapshot(snap_id, as_of, fmt, text, {}, current)
     if fmt == "json":
         text = records.json_text(db, snap_id=snap_id, as_of=as_of, since=start,

@@ -49,7 +49,7 @@ def json_text(db: Database, *, snap_id: str, as_of: str, since: str | None,
         "criteria": {m: c.as_dict() for m, c in criteria.load(db).items() if c.fit},
         "memberships": _memberships(db),
         "events": [{k: e[k] for k in ("id", "date", "end_date", "title", "kind", "source",
-                                      "confidence", "note")}
+                                      "confidence", "note", "outcome")}
                    for e in db.query("SELECT * FROM events WHERE retired_at IS NULL "
                                      "ORDER BY date, id")],
     }
