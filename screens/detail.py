@@ -67,10 +67,13 @@ def progress(store: Store, indicator: dict) -> str:
 class DetailScreen(DataScreen):
     """One indicator in full."""
 
-    AUTO_FOCUS = "#history"
+    AUTO_FOCUS = "#detail"
+    """The page itself has the focus first, so the arrow and page keys scroll it all:
+    current values, sparklines, History, members, events."""
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("o", "open_source", "Open source"),
+        Binding("tab", "app.focus_next", "Next table"),
     ]
 
     def __init__(self, indicator_id: str) -> None:
@@ -229,12 +232,11 @@ class DetailScreen(DataScreen):
         """Open the source of the highlighted row in a browser."""
         focused = self.focused
         if not isinstance(focused, DataTable) or focused.row_count == 0:
-            self.notify("Highlight a row of a table first.", timeout=2)
+            self.notify("Press tab to reach a table, then highlight a row.", timeout=3)
             return
         key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
         url = self.urls.get(focused.id or "", {}).get(key or "", "")
         if url.startswith(("http://", "https://")):
-            self.app.open_url(url)
-            self.notify(f"Asked the browser to open {url}", timeout=4)
+            self.app.open_link(url)
         else:
             self.notify(f"No link: the source is {url or 'unknown'}.", timeout=3)

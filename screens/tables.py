@@ -16,6 +16,7 @@ from tracker.store import Store
 from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines, valued
+from screens.sorting import ordered, rank
 
 
 @dataclass
@@ -26,22 +27,19 @@ class Tables:
 
 
 def sort_key(field: dict | None, row: queries.Row, column: str):
-    """How a row sorts on a column: ordinal levels by rank, numbers as numbers."""
+    """How a row sorts on a column: a :func:`screens.sorting.rank` pair."""
     if column == "name":
-        return (0, row.name.casefold())
+        return rank(row.name, None)
     if column == "as_of":
-        return (0, trends.pad(row.as_of) if row.as_of else "")
+        return rank(trends.pad(row.as_of) if row.as_of else "", None)
     current = row.values.get(column)
-    if current is None:
-        return (1, "")
-    if field and field["scale_kind"] == "ordinal" and current.value in field["levels"]:
-        return (0, field["levels"].index(current.value))
-    if field and field["scale_kind"] == "numeric":
-        try:
-            return (0, float(current.value))
-        except ValueError:
-            pass
-    return (0, current.value.casefold())
+    return rank(current.value if current else None, field)
+
+
+def scale_width(field: dict, rows: list[queries.Row]) -> int:
+    """The width a scale's column needs: its label, or its longest value and an arrow."""
+    values = [r.values[field["field"]].value for r in rows if field["field"] in r.values]
+    return max([len(field["label"]), *(len(v) + 2 for v in values)])
 
 
 class TablesScreen(DataScreen):
@@ -68,7 +66,7 @@ class TablesScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield NavBar("tables")
         with Horizontal():
-            yield OptionList(id="categories")
+            yield OptionList(id="categories", markup=False)
             with Vertical(id="table-pane"):
                 yield Static(id="table-title", classes="section", markup=False)
                 yield Input(placeholder="Filter names and values (Esc clears)", id="filter")
@@ -107,16 +105,16 @@ class TablesScreen(DataScreen):
             rows = [r for r in rows if needle in r.name.casefold() or needle in r.id
                     or any(needle in v.value.casefold() for v in r.values.values())]
         fields = {f["field"]: f for f in cat["fields"]}
-        rows.sort(key=lambda r: sort_key(fields.get(self.sort_column), r, self.sort_column),
-                  reverse=self.sort_reverse)
+        rows = ordered(rows, lambda r: sort_key(fields.get(self.sort_column), r,
+                                                self.sort_column), self.sort_reverse)
         if self.sort_column not in fields and self.sort_column not in ("name", "as_of"):
             self.sort_column = "name"
         table = self.query_one("#rows", DataTable)
         table.clear(columns=True)
         specs = [("Name", "name", 0)]
         for f in cat["fields"]:
-            specs.append((f["label"], f["field"], 0 if f["scale_kind"] == "text" else
-                          max(8, min(18, len(f["label"]) + 2))))
+            specs.append((f["label"], f["field"], 0, None if f["scale_kind"] == "text" else
+                          scale_width(f, rows)))
         specs += [("As of", "as_of", 10), ("Conf.", "confidence", 6)]
         add_columns(table, (table.size.width or self.size.width - 22) - 2, specs)
         for r in rows:

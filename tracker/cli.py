@@ -143,14 +143,22 @@ def cli(ctx: click.Context, db: str | None, catalog_path: str | None) -> None:
     ctx.obj = Env(db, catalog_path)
     if ctx.invoked_subcommand is None:
         store = ctx.obj.store()
-        if sys.stdout.isatty() and sys.stdin.isatty():
+        if _interactive():
             from screens.app import TrackerApp  # the only import of the Textual layer
 
-            TrackerApp(store, ctx.obj.catalog).run()  # the catalog loads when r needs it
+            app = TrackerApp(store, ctx.obj.catalog)  # the catalog loads when r needs it
+            app.run()
+            if app.return_code:  # it stopped on an error (printed above): never exit 0
+                ctx.exit(app.return_code)
             return
         from tracker import reports
 
         reports.list_rows(store.db, sys.stdout, "table")
+
+
+def _interactive() -> bool:
+    """Both ends are a terminal: the dashboard can be drawn and driven."""
+    return sys.stdout.isatty() and sys.stdin.isatty()
 
 
 def _env(ctx: click.Context) -> Env:

@@ -79,7 +79,8 @@ async def _run(run, store, catalog, make_client, only, dry_run, interactive):
 
 
 @cli.command()
-@click.argument("action", type=click.Choice(["list", "accept", "reject"]), default="list")
+@click.argument("action", type=click.Choice(["list", "accept", "reject", "reopen"]),
+                default="list")
 @click.argument("proposal_ids", metavar="[ID]...", nargs=-1, type=int)
 @click.option("--author", default=lambda: os.environ.get("USER") or "analyst",
               show_default="$USER", help="Who decides.")
@@ -87,10 +88,13 @@ async def _run(run, store, catalog, make_client, only, dry_run, interactive):
 def review(ctx: click.Context, action: str, proposal_ids: tuple[int, ...], author: str) -> None:
     """List fetched values waiting for review, or accept or reject them (logged).
 
+    `reopen` puts a rejected proposal back in the queue.
+
     \b
     Example:
       tracker review
       tracker review accept 3 4 --author ana
+      tracker review reopen 5
     """
     from tracker import review as queue
 
@@ -108,6 +112,10 @@ def review(ctx: click.Context, action: str, proposal_ids: tuple[int, ...], autho
     if not proposal_ids:
         raise Failed(f"review {action}: give the id of at least one proposal")
     for pid in proposal_ids:
+        if action == "reopen":
+            p = queue.reopen(store, pid)
+            render.line(sys.stdout, f"reopened {pid}: {queue.describe(p)}")
+            continue
         p = queue.decide(store, pid, action == "accept", author)
         render.line(sys.stdout, f"{p['status']} {pid}: {queue.describe(p)} (by {author})")
 

@@ -54,3 +54,26 @@ def decide(store: Store, proposal_id: int, accept: bool, author: str) -> dict[st
             "decided_by": author})
         p.update(status="accepted" if accept else "rejected", decided_at=now, decided_by=author)
     return p
+
+
+def reopen(store: Store, proposal_id: int) -> dict[str, Any]:
+    """Put a rejected proposal back in the queue, as if it had never been decided.
+
+    An accepted proposal stays accepted: its value is in the history, which is never
+    rewritten; record a correction with ``tracker set`` instead.
+
+    Raises:
+        TrackerError: no rejected proposal has that id.
+    """
+    with store.transaction() as db:
+        rows = list(db.query("SELECT * FROM proposals WHERE id = ?", [proposal_id]))
+        if not rows or rows[0]["status"] != "rejected":
+            state = rows[0]["status"] if rows else "unknown"
+            hint = ("; its value is recorded: correct it with `tracker set`"
+                    if state == "accepted" else "")
+            raise TrackerError(f"proposal {proposal_id} is {state}, not rejected{hint}")
+        db["proposals"].update(proposal_id, {"status": "pending", "decided_at": None,
+                                             "decided_by": None})
+        p = rows[0]
+        p.update(status="pending", decided_at=None, decided_by=None)
+    return p
