@@ -147,21 +147,26 @@ class TrackerApp(App):
         super().notify(message, title=title, severity=severity, timeout=timeout,
                        markup=False)
 
-    def _handle_exception(self, error: Exception) -> None:
-        """An error no handler caught: say it in one line, log it, and carry on; only a
-        burst of them (a fault that repeats on every frame) stops the app, with exit code 1."""
+    def survive(self, error: Exception) -> None:
+        """An error a key or a screen's handler raised: say it in one line, log it, and
+        carry on. A burst of them (a fault that repeats) stops the app with exit code 1."""
         now = time.monotonic()
         self.errors = [t for t in self.errors if now - t < 60] + [now]
         log.error("unexpected error", exc_info=error)
-        if len(self.errors) > ERRORS_BEFORE_EXIT or not self.is_running:
-            super()._handle_exception(error)
+        if len(self.errors) > ERRORS_BEFORE_EXIT:
+            self._handle_exception(error)
             return
         where = f" (details in {self.log_path})" if self.log_path else ""
+        self.notify(f"Something went wrong: {one_line(error)}{where}", severity="error",
+                    timeout=10)
+
+    async def _dispatch_action(self, namespace, action_name: str, params) -> bool:
+        # Every key runs its action here: a fault in one must not take the dashboard down.
         try:
-            self.notify(f"Something went wrong: {one_line(error)}{where}", severity="error",
-                        timeout=10)
-        except Exception:  # noqa: BLE001 - cannot even say it: stop, exit code 1
-            super()._handle_exception(error)
+            return await super()._dispatch_action(namespace, action_name, params)
+        except Exception as error:  # noqa: BLE001 - said, logged, survived
+            self.survive(error)
+            return True
 
     @property
     def catalog(self) -> "Catalog":

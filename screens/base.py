@@ -27,6 +27,14 @@ class DataScreen(Screen):
             self.app.stale.discard(self)
             self.reload()
 
+    async def _dispatch_message(self, message) -> None:
+        # A fault in one of the screen's handlers is said and logged; the screen goes on
+        # (left to Textual, it would stop the app).
+        try:
+            await super()._dispatch_message(message)
+        except Exception as error:  # noqa: BLE001
+            self.app.survive(error)
+
     def reload(self) -> None:
         """Read the store again (after a refresh, or a new window)."""
         self._load()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from tracker import queries
@@ -88,7 +88,7 @@ class DetailScreen(DataScreen):
             yield Static(id="about", markup=False)
             yield Static("Current values", classes="section", markup=False)
             yield Static(id="current", markup=False)
-            yield VerticalScroll(id="plots")
+            yield Vertical(id="plots")  # scrolled with the page, not on its own
             yield Static("History", classes="section", markup=False)
             yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
             yield Static(id="preview", classes="preview", markup=False)
@@ -166,7 +166,7 @@ class DetailScreen(DataScreen):
         self.query_one("#current", Static).update(text)
 
     def _plots(self, data: Detail) -> None:
-        plots = self.query_one("#plots", VerticalScroll)
+        plots = self.query_one("#plots", Vertical)
         plots.remove_children()
         for f in data.fields:
             points = series(data.history, f)
