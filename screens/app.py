@@ -195,13 +195,15 @@ class TrackerApp(App):
                             self.action_export)
 
     def action_toggle_keys(self) -> None:
-        """Show or hide the panel of keys for the current screen."""
+        """Show or hide the panel of keys for the current screen, its own keys first."""
         from textual.widgets import HelpPanel
+
+        from screens.keys import KeysPanel
 
         if self.screen.query(HelpPanel):
             self.action_hide_help_panel()
         else:
-            self.action_show_help_panel()
+            self.screen.mount(KeysPanel())
 
     def action_next_window(self) -> None:
         """Cycle the trend window."""
