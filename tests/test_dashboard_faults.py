@@ -500,3 +500,63 @@ async def test_the_keys_panel_lists_the_screens_keys_first(store, catalog, tmp_p
         await pilot.press("question_mark")
         await settle(pilot)
         assert not app.screen.query(ScreenKeysTable)
+
+
+# 12. Trends: filter and sort; an empty result clears the preview
+
+
+async def test_trends_filter_and_sort_and_an_empty_result_clears_the_preview(store, catalog,
+                                                                             tmp_path):
+    app = app_for(store, catalog, tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        app.window = "all"
+        await pilot.press("3")
+        await settle(pilot)
+        changes = app.screen.query_one("#changes", DataTable)
+        assert column(app, "#changes", 0) == ["2025-06", "2025-02-11", "2025-02"]
+        await pilot.press("s")  # date, oldest first
+        assert column(app, "#changes", 0) == ["2025-02", "2025-02-11", "2025-06"]
+        await pilot.press("s")  # indicator A-Z
+        assert column(app, "#changes", 1) == ["Pace mismatch", "Test Treaty", "Test Treaty"]
+        preview = app.screen.query_one("#preview")
+        assert "Pace mismatch" in str(preview.render())
+        await pilot.press("slash", *"treaty")
+        assert changes.row_count == 2
+        assert "matching 'treaty'" in str(app.screen.query_one("#trends-title").render())
+        await pilot.press(*"zzz")
+        assert changes.row_count == 0 and not changes.display
+        assert str(preview.render()).strip() == "" and not preview.display
+        await pilot.press("escape")
+        assert changes.row_count == 3
+
+
+# 15. No browser: the link goes to the clipboard
+
+
+def test_no_browser_or_a_console_browser_counts_as_none(monkeypatch):
+    import webbrowser
+
+    from screens.links import open_in_browser
+
+    def none():
+        raise webbrowser.Error("could not locate runnable browser")
+
+    monkeypatch.setattr(webbrowser, "get", none)
+    assert open_in_browser("https://example.org") is False
+    monkeypatch.setattr(webbrowser, "get", lambda: webbrowser.GenericBrowser("lynx"))
+    assert open_in_browser("https://example.org") is False
+
+    class Refuses(webbrowser.BackgroundBrowser):
+        def open(self, url, new=0, autoraise=True):
+            return False
+
+    monkeypatch.setattr(webbrowser, "get", lambda: Refuses("xdg-open"))
+    assert open_in_browser("https://example.org") is False
+
+    class Opens(webbrowser.BackgroundBrowser):
+        def open(self, url, new=0, autoraise=True):
+            return True
+
+    monkeypatch.setattr(webbrowser, "get", lambda: Opens("xdg-open"))
+    assert open_in_browser("https://example.org") is True
