@@ -75,7 +75,13 @@ class DataScreen(Screen):
             line.update(message)
         else:
             line = Static(message, id="load-error", classes="load-error", markup=False)
-            self.mount(line, after=self.children[0] if self.children else None)
+            from screens.nav import NavBar
+
+            bars = self.query(NavBar)
+            if bars:
+                self.mount(line, after=bars.first())
+            else:
+                self.mount(line, before=0)
         self.notify(message, severity="error", timeout=8, markup=False)
 
     def on_resize(self) -> None:
