@@ -353,7 +353,12 @@ class TrackerApp(App):
                 store.close()
         except (TrackerError, sqlite3.Error, OSError) as exc:
             self.call_later(self.notify, f"Export failed: {exc}", severity="error",
-                                  timeout=8)
+                            timeout=8)
+            return
+        except Exception as exc:  # noqa: BLE001 - said in one line, logged, survived
+            log.exception("export to %s", folder)
+            self.call_later(self.notify, f"Export failed: {one_line(exc)}", severity="error",
+                            timeout=8)
             return
         self.call_later(self.notify, f"Snapshot {snapshot.id} written to {written[-1]}",
                               timeout=5)

@@ -16,6 +16,7 @@ from tracker.store import Store
 
 from screens.base import DataScreen
 from screens.cells import add_columns, cell, lines
+from screens.faults import log, one_line
 from screens.nav import NavBar
 
 
@@ -108,29 +109,31 @@ class ReviewScreen(DataScreen):
 
     @work(thread=True, exclusive=True, group="review", exit_on_error=False)
     def _decide(self, proposal_id: int, accept: bool) -> None:
-        store = Store.open(self.app.store_path, clock=self.app.clock)
-        try:
+        def run(store: Store) -> str:
             p = queue.decide(store, proposal_id, accept, getpass.getuser())
-            message = f"{p['status'].capitalize()} {proposal_id}: {queue.describe(p)}"
-            if not accept:
-                self.rejected.append(proposal_id)
-                message += " · u undoes"
-        except TrackerError as exc:
-            message = exc.message
-        finally:
-            store.close()
-        self.app.call_later(self.notify, message, timeout=6)
-        self.app.call_later(self.app.reload_all)
+            if accept:
+                return f"Accepted {proposal_id}: {queue.describe(p)}"
+            self.rejected.append(proposal_id)
+            return f"Rejected {proposal_id}: {queue.describe(p)} · u undoes"
+        self._write(proposal_id, run)
 
     @work(thread=True, exclusive=True, group="review", exit_on_error=False)
     def _reopen(self, proposal_id: int) -> None:
-        store = Store.open(self.app.store_path, clock=self.app.clock)
+        self._write(proposal_id, lambda store: (
+            f"Reopened {proposal_id}: {queue.describe(queue.reopen(store, proposal_id))}"))
+
+    def _write(self, proposal_id: int, run) -> None:
+        """Run one decision with its own connection (in a worker); say how it went."""
         try:
-            p = queue.reopen(store, proposal_id)
-            message = f"Reopened {proposal_id}: {queue.describe(p)}"
+            store = Store.open(self.app.store_path, clock=self.app.clock)
+            try:
+                message = run(store)
+            finally:
+                store.close()
         except TrackerError as exc:
             message = exc.message
-        finally:
-            store.close()
-        self.app.call_later(self.notify, message, timeout=4)
+        except Exception as exc:  # noqa: BLE001 - said in one line, logged, survived
+            log.exception("review of proposal %s", proposal_id)
+            message = f"Could not record it: {one_line(exc)}"
+        self.app.call_later(self.notify, message, timeout=6)
         self.app.call_later(self.app.reload_all)

@@ -560,3 +560,43 @@ def test_no_browser_or_a_console_browser_counts_as_none(monkeypatch):
 
     monkeypatch.setattr(webbrowser, "get", lambda: Opens("xdg-open"))
     assert open_in_browser("https://example.org") is True
+
+
+async def test_a_decision_on_a_store_that_is_gone_is_one_line(catalog, tmp_path):
+    folder = tmp_path / "box"
+    folder.mkdir()
+    store = Store.open(folder / "store.db", clock=lambda: FROZEN)
+    app = app_for(store, catalog, tmp_path)
+    with store.transaction() as db:
+        db["proposals"].insert({
+            "source_id": "wikidata", "run_id": store.start_run("refresh", "x"),
+            "kind": "observation", "indicator_id": "pace-mismatch", "field": "severity",
+            "value": "Low", "as_of": "2026-01", "source_url": "https://example.org/p",
+            "confidence": "low", "reason": "manual", "status": "pending",
+            "created_at": "2026-11-01"})
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("7")
+        await settle(pilot)
+        store.close()
+        shutil.rmtree(folder)
+        await pilot.press("a", "a")
+        await settle(pilot)
+        assert any("does not exist" in n.message for n in app._notifications)
+        assert app.is_running
+
+
+# 13. At 200 columns spare width goes where it is needed
+
+
+async def test_wide_columns_fit_their_values_not_the_terminal(store, wider_catalog, tmp_path):
+    app = app_for(store, wider_catalog, tmp_path)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        figures = app.screen.query_one("#figures", DataTable)
+        first = list(figures.columns.values())[0]
+        assert first.width == len("Mechanisms with US and China")  # not 150 columns
+        await pilot.press("2", "right_square_bracket")
+        await settle(pilot)
+        rows = app.screen.query_one("#rows", DataTable)
+        status = rows.columns[next(k for k in rows.columns if k.value == "status")]
+        assert status.width >= len("Uncertain") + 2  # the longest value and its arrow
