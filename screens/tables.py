@@ -126,6 +126,8 @@ class TablesScreen(DataScreen):
             confidence = min((v.confidence for v in r.values.values()),
                              key=("high", "medium", "low").index, default="")
             table.add_row(cell(r.name), *values, cell(r.as_of), cell(confidence), key=r.id)
+        if not rows:  # nothing matches: no stale preview of a row that is not shown
+            self.query_one("#preview", Static).update("")
         order = "▼" if self.sort_reverse else "▲"
         shown = f"{len(rows)} row{'' if len(rows) == 1 else 's'}" + \
             (f" matching {needle!r}" if needle else "")

@@ -600,3 +600,67 @@ async def test_wide_columns_fit_their_values_not_the_terminal(store, wider_catal
         rows = app.screen.query_one("#rows", DataTable)
         status = rows.columns[next(k for k in rows.columns if k.value == "status")]
         assert status.width >= len("Uncertain") + 2  # the longest value and its arrow
+
+
+async def test_tables_filter_to_nothing_clears_the_preview(store, catalog, tmp_path):
+    app = app_for(store, catalog, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        preview = app.screen.query_one("#preview")
+        assert "enter for its history" in str(preview.render())
+        await pilot.press("slash", *"nothing-like-this")
+        assert app.screen.query_one("#rows", DataTable).row_count == 0
+        assert str(preview.render()).strip() == ""
+
+
+async def test_sources_at_80_columns_show_the_error_and_the_url(store, tmp_path):
+    from tracker.catalog import load_catalog
+    from screens.app import TrackerApp
+
+    from conftest import DATA
+
+    catalog = load_catalog(DATA / "catalog-sources.yaml")
+    sync(store, catalog)
+    error = "HTTP 503 from https://epoch.test/data/large_scale_ai_models.csv [/x] retry later"
+    with store.transaction() as db:
+        db["source_health"].insert({"source_id": "epoch", "last_attempt": "2026-11-21",
+                                    "status": "failed", "consecutive_failures": 3,
+                                    "last_error": error}, alter=True)
+    app = TrackerApp(store, catalog, clock=lambda: FROZEN, log_path=tmp_path / "log",
+                     watch_seconds=0)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("6")
+        await settle(pilot)
+        sources = app.screen.query_one("#sources", DataTable)
+        labels = [c.label.plain for c in sources.columns.values()]
+        assert "Last error" in labels and "URL" in labels
+        assert sum(c.get_render_width(sources) for c in sources.columns.values()) <= 80
+        sources.move_cursor(row=sources.get_row_index("epoch"))
+        await pilot.pause()
+        preview = str(app.screen.query_one("#preview").render())
+        assert f"Error: {error}" in " ".join(preview.split()).replace("- ", "-")
+        assert "https://epoch.test/data/large_scale_ai_models.csv" in preview.replace("\n", "")
+
+
+async def test_a_failed_refresh_says_its_error_literally(store, tmp_path):
+    from tracker.catalog import load_catalog
+    from screens.app import TrackerApp
+
+    from conftest import DATA
+
+    catalog = load_catalog(DATA / "catalog-sources.yaml")
+    sync(store, catalog)
+
+    def no_client():
+        raise RuntimeError("proxy [/x] refused at [Work] AI")
+
+    app = TrackerApp(store, catalog, no_client, clock=lambda: FROZEN,
+                     log_path=tmp_path / "log", watch_seconds=0)
+    async with app.run_test(size=(160, 30), notifications=True) as pilot:
+        await pilot.press("r")
+        await settle(pilot)
+        await settle(pilot)
+        assert any(t == "Refresh failed: proxy [/x] refused at [Work] AI" for t in toasts(app)), \
+            toasts(app)
+        assert app.is_running and not app.refreshing
