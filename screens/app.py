@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from tracker.dates import utcnow
 from tracker.errors import TrackerError
@@ -21,7 +24,15 @@ from tracker.store import Store
 from tracker.text import count
 
 from screens.base import DataScreen
+from screens.faults import default_log_path, log, one_line, start_log
 from screens.overview import OverviewScreen
+from screens.watch import StoreWatch
+
+WATCH_SECONDS = 1.0
+"""How often the dashboard asks the store whether another process wrote to it."""
+
+ERRORS_BEFORE_EXIT = 5
+"""Unexpected errors survived within a minute before the dashboard gives up (exit code 1)."""
 
 WINDOWS = ("30d", "90d", "1y", "3y", "all")
 """The trend windows `w` cycles through."""
@@ -73,6 +84,7 @@ class TrackerApp(App):
         Binding("7", "switch_mode('review')", "Review", show=False),
         Binding("w", "next_window", "Window"),
         Binding("r", "refresh_store", "Refresh"),
+        Binding("f5,ctrl+r", "reload", "Reload", show=False),
         Binding("e", "export", "Export"),
         Binding("question_mark", "toggle_keys", "Keys"),
         Binding("q", "quit", "Quit"),
@@ -86,7 +98,9 @@ class TrackerApp(App):
     def __init__(self, store: Store, catalog: "Catalog | Callable[[], Catalog]",
                  client_factory: ClientFactory | None = None, *,
                  export_dir: Path | None = None,
-                 clock: Callable[[], dt.datetime] = utcnow) -> None:
+                 clock: Callable[[], dt.datetime] = utcnow,
+                 log_path: Path | None = None,
+                 watch_seconds: float = WATCH_SECONDS) -> None:
         """Build the dashboard.
 
         Args:
@@ -96,6 +110,9 @@ class TrackerApp(App):
             client_factory: makes the HTTP client that refreshes use.
             export_dir: where `e` writes snapshots.
             clock: the current time; tests freeze it.
+            log_path: where errors the dashboard survived are logged (default: the user
+                log directory's ``tracker/dashboard.log``).
+            watch_seconds: how often to look for other processes' writes (0: never).
         """
         super().__init__()
         self.store = store
@@ -108,6 +125,49 @@ class TrackerApp(App):
         """Every data screen made so far, to reload after a refresh or a new window."""
         self.stale: set[DataScreen] = set()
         self.refreshing = False
+        self.log_path = log_path or default_log_path()
+        self.watch_seconds = watch_seconds
+        self.watch = StoreWatch(self.store_path)
+        self.watching = False
+        self.errors: list[float] = []
+        """When each unexpected error was survived (monotonic seconds)."""
+
+    def on_mount(self) -> None:
+        self.log_path = start_log(self.log_path)
+        if self.watch_seconds:
+            self.set_interval(self.watch_seconds, self._watch_tick)
+            self._watch_tick()
+
+    def on_unmount(self) -> None:
+        self.watch.close()
+
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notification is literal text: paths, URLs, values and errors can hold
+        square brackets, which must never be read as style tags."""
+        super().notify(message, title=title, severity=severity, timeout=timeout,
+                       markup=False)
+
+    def survive(self, error: Exception) -> None:
+        """An error a key or a screen's handler raised: say it in one line, log it, and
+        carry on. A burst of them (a fault that repeats) stops the app with exit code 1."""
+        now = time.monotonic()
+        self.errors = [t for t in self.errors if now - t < 60] + [now]
+        log.error("unexpected error", exc_info=error)
+        if len(self.errors) > ERRORS_BEFORE_EXIT:
+            self._handle_exception(error)
+            return
+        where = f" (details in {self.log_path})" if self.log_path else ""
+        self.notify(f"Something went wrong: {one_line(error)}{where}", severity="error",
+                    timeout=10)
+
+    async def _dispatch_action(self, namespace, action_name: str, params) -> bool:
+        # Every key runs its action here: a fault in one must not take the dashboard down.
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)
+        except Exception as error:  # noqa: BLE001 - said, logged, survived
+            self.survive(error)
+            return True
 
     @property
     def catalog(self) -> "Catalog":
@@ -136,13 +196,15 @@ class TrackerApp(App):
                             self.action_export)
 
     def action_toggle_keys(self) -> None:
-        """Show or hide the panel of keys for the current screen."""
+        """Show or hide the panel of keys for the current screen, its own keys first."""
         from textual.widgets import HelpPanel
+
+        from screens.keys import KeysPanel
 
         if self.screen.query(HelpPanel):
             self.action_hide_help_panel()
         else:
-            self.action_show_help_panel()
+            self.screen.mount(KeysPanel())
 
     def action_next_window(self) -> None:
         """Cycle the trend window."""
@@ -151,6 +213,33 @@ class TrackerApp(App):
 
     def watch_window(self) -> None:
         self.reload_all()
+
+    def action_reload(self) -> None:
+        """Read the store again now (the screen also reloads by itself when it changes)."""
+        self.reload_all()
+
+    def _watch_tick(self) -> None:
+        if not self.watching:  # the last look is still running (a slow disk): skip one
+            self.watching = True
+            self._watch_store()
+
+    @work(thread=True, group="watch", exit_on_error=False)
+    def _watch_store(self) -> None:
+        """Look at the store once: reload the visible screen when another process wrote
+        to it, and say once when it cannot be read."""
+        try:
+            polled = self.watch.poll()
+        finally:
+            self.watching = False
+        if polled.changed:
+            self.call_later(self.reload_all)
+        elif polled.error:
+            self.call_later(self._store_unusable, polled.error)
+
+    def _store_unusable(self, message: str) -> None:
+        screen = self.screen
+        if isinstance(screen, DataScreen):
+            screen.failed(f"Could not read the store: {message}")
 
     def reload_all(self) -> None:
         """Reload the current screen now and the others when they are next shown."""
@@ -169,32 +258,50 @@ class TrackerApp(App):
         self.notify("Refreshing…", timeout=2)
         self._refresh()
 
-    @work(thread=True, exclusive=True, group="refresh")
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def _refresh(self) -> None:
-        """The same refresh as `tracker refresh`, in a thread with its own connection."""
-        import asyncio
+        """The same refresh as `tracker refresh`, in a thread with its own connection.
 
+        Cancelling the worker (quitting does) cancels the pending requests at once: what
+        was written stays, the rest is not written."""
         from tracker.refresh import refresh, refresh_lock
         from tracker.sync import sync
 
+        worker = get_current_worker()
         try:
             store = Store.open(self.store_path, clock=self.clock)
             try:
                 sync(store, self.catalog, force=True)
                 with refresh_lock(store.path):
-                    report = asyncio.run(self._fetch_all(refresh, store))
+                    report = asyncio.run(self._cancellable(
+                        self._fetch_all(refresh, store), worker))
             finally:
                 store.close()
+        except asyncio.CancelledError:
+            return
         except Exception as exc:  # noqa: BLE001 - reported on screen, the app goes on
-            message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-            self.call_from_thread(self._refreshed, None, message)
+            log.exception("refresh of %s", self.store_path)
+            if not worker.is_cancelled:
+                self.call_later(self._refreshed, None, one_line(exc))
             return
         changed = sum(len(o.changes) for o in report.outcomes)
         failed = [o.source_id for o in report.failed]
         summary = f"{count(changed, 'change')} from {count(len(report.outcomes), 'source')}"
         if failed:
             summary += f"; failed: {', '.join(failed)}"
-        self.call_from_thread(self._refreshed, changed, summary)
+        if not worker.is_cancelled:
+            self.call_later(self._refreshed, changed, summary)
+
+    @staticmethod
+    async def _cancellable(job, worker):
+        """Run ``job``; cancel it as soon as ``worker`` is cancelled."""
+        task = asyncio.ensure_future(job)
+        while not task.done():
+            if worker.is_cancelled:
+                task.cancel()
+                break
+            await asyncio.wait({task}, timeout=0.05)
+        return await task
 
     async def _fetch_all(self, refresh, store):
         if not self.catalog.model.sources:
@@ -203,7 +310,7 @@ class TrackerApp(App):
             return Report(None, [])
         async with self.client_factory() as client:
             return await refresh(store, self.catalog, client, progress=lambda o: (
-                self.call_from_thread(self.notify, f"{o.source_id}: {o.status}", timeout=2)))
+                self.call_later(self.notify, f"{o.source_id}: {o.status}", timeout=2)))
 
     def _refreshed(self, added: int | None, summary: str) -> None:
         self.refreshing = False
@@ -213,11 +320,27 @@ class TrackerApp(App):
         self.notify(f"Refreshed: {summary}.", timeout=4)
         self.reload_all()
 
+    @work(thread=True, group="browser", exit_on_error=False)
+    def open_link(self, url: str) -> None:
+        """Open ``url`` in a browser; when none can be opened, copy it to the clipboard
+        (OSC 52, which most terminals honour) and show it whole."""
+        from screens.links import open_in_browser
+
+        if open_in_browser(url):
+            self.call_later(self.notify, f"Asked the browser to open {url}", timeout=4)
+        else:
+            self.call_later(self._link_copied, url)
+
+    def _link_copied(self, url: str) -> None:
+        self.copy_to_clipboard(url)
+        self.notify(f"No browser could be opened; the link is copied to the clipboard: {url}",
+                    timeout=12)
+
     def action_export(self) -> None:
         """Write a snapshot through the export code, in a worker."""
         self._export()
 
-    @work(thread=True, exclusive=True, group="export")
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self) -> None:
         from tracker import export
 
@@ -230,8 +353,13 @@ class TrackerApp(App):
             finally:
                 store.close()
         except (TrackerError, sqlite3.Error, OSError) as exc:
-            self.call_from_thread(self.notify, f"Export failed: {exc}", severity="error",
-                                  timeout=8)
+            self.call_later(self.notify, f"Export failed: {exc}", severity="error",
+                            timeout=8)
             return
-        self.call_from_thread(self.notify, f"Snapshot {snapshot.id} written to {written[-1]}",
+        except Exception as exc:  # noqa: BLE001 - said in one line, logged, survived
+            log.exception("export to %s", folder)
+            self.call_later(self.notify, f"Export failed: {one_line(exc)}", severity="error",
+                            timeout=8)
+            return
+        self.call_later(self.notify, f"Snapshot {snapshot.id} written to {written[-1]}",
                               timeout=5)

@@ -53,21 +53,47 @@ def valued(value: str, field: dict, direction: str | None = None) -> Text:
     return text
 
 
-def add_columns(table, width: int, specs: list[tuple[str, str | None, int]]) -> list[int]:
+def add_columns(table, width: int, specs: list[tuple]) -> list[int]:
     """Add columns sized to ``width``: fixed ones as given, flexible ones (0) share the rest.
 
     Args:
         table: the DataTable.
         width: the width the table has on screen.
-        specs: (label, key, width) per column; width 0 means "share what is left".
+        specs: (label, key, width) or (label, key, 0, most) per column; width 0 means
+            "share what is left", and ``most`` caps a flexible column at the width its
+            longest value needs, so the spare width goes to the columns that can use it.
     """
     padding = 2 * len(specs) + 2
-    fixed = sum(w for _, _, w in specs if w)
-    flex = [i for i, (_, _, w) in enumerate(specs) if not w]
-    share = max(12, (width - padding - fixed) // len(flex)) if flex else 0
-    for label, key, w in specs:
-        table.add_column(label, key=key, width=w or share)
-    return [w or share for _, _, w in specs]
+    fixed = sum(spec[2] for spec in specs if spec[2])
+    caps = {i: spec[3] if len(spec) > 3 and spec[3] else None
+            for i, spec in enumerate(specs) if not spec[2]}
+    widths = share_width(width - padding - fixed, caps)
+    for i, spec in enumerate(specs):
+        label, key, w = spec[:3]
+        table.add_column(Text(label), key=key, width=w or widths[i])
+    return [spec[2] or widths[i] for i, spec in enumerate(specs)]
+
+
+def share_width(free: int, caps: dict[int, int | None], least: int = 12) -> dict[int, int]:
+    """Share ``free`` columns among flexible columns, none wider than its cap: a column
+    that needs less than an equal share gets what it needs, the others split the rest.
+    Every column gets at least ``least`` (or its cap, when smaller)."""
+    out: dict[int, int] = {}
+    left = dict(caps)
+    while left:
+        share = free // len(left)
+        small = {i: c for i, c in left.items() if c is not None and c <= share}
+        if not small:
+            break
+        for i, c in small.items():
+            out[i] = c
+            free -= c
+            del left[i]
+    if left:
+        share = free // len(left)
+        for i, cap in left.items():
+            out[i] = max(min(least, cap or least), min(share, cap or share))
+    return out
 
 
 def lines(*pairs: tuple[str, object]) -> Text:

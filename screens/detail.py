@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from tracker import criteria, queries
@@ -75,10 +75,13 @@ def progress(store: Store, indicator: dict) -> str:
 class DetailScreen(DataScreen):
     """One indicator in full."""
 
-    AUTO_FOCUS = "#history"
+    AUTO_FOCUS = "#detail"
+    """The page itself has the focus first, so the arrow and page keys scroll it all:
+    current values, sparklines, History, members, events."""
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("o", "open_source", "Open source"),
+        Binding("tab", "app.focus_next", "Next table"),
     ]
 
     def __init__(self, indicator_id: str) -> None:
@@ -95,7 +98,7 @@ class DetailScreen(DataScreen):
             yield Static(id="criteria", markup=False)
             yield Static("Current values", classes="section", markup=False)
             yield Static(id="current", markup=False)
-            yield VerticalScroll(id="plots")
+            yield Vertical(id="plots")  # scrolled with the page, not on its own
             yield Static("History", classes="section", markup=False)
             yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
             yield Static(id="preview", classes="preview", markup=False)
@@ -192,7 +195,7 @@ class DetailScreen(DataScreen):
         self.query_one("#current", Static).update(text)
 
     def _plots(self, data: Detail) -> None:
-        plots = self.query_one("#plots", VerticalScroll)
+        plots = self.query_one("#plots", Vertical)
         plots.remove_children()
         for f in data.fields:
             points = series(data.history, f)
@@ -258,12 +261,11 @@ class DetailScreen(DataScreen):
         """Open the source of the highlighted row in a browser."""
         focused = self.focused
         if not isinstance(focused, DataTable) or focused.row_count == 0:
-            self.notify("Highlight a row of a table first.", timeout=2)
+            self.notify("Press tab to reach a table, then highlight a row.", timeout=3)
             return
         key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
         url = self.urls.get(focused.id or "", {}).get(key or "", "")
         if url.startswith(("http://", "https://")):
-            self.app.open_url(url)
-            self.notify(f"Asked the browser to open {url}", timeout=4)
+            self.app.open_link(url)
         else:
             self.notify(f"No link: the source is {url or 'unknown'}.", timeout=3)

@@ -16,8 +16,9 @@ from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines, trend
 
-LATEST = 12
-"""How many of the newest changes the overview lists."""
+LATEST = 200
+"""How many of the newest changes the overview lists (the table fills the rows it has and
+scrolls for the rest)."""
 
 
 @dataclass
@@ -26,6 +27,22 @@ class Overview:
     figures: list
     changes: list
     status: str
+    baseline: str | None = None
+    """The date the figures are compared with: the window's start, or for ``all`` the day
+    before the first dated record (so every figure says how it grew from nothing)."""
+
+
+def first_record(store: Store) -> str | None:
+    """The day before the earliest dated value or ledger entry, as YYYY-MM-DD."""
+    import datetime as dt
+
+    dates = [d for (d,) in store.db.execute(
+        "SELECT min(as_of) FROM observations UNION ALL SELECT min(date) FROM memberships")
+        if d]
+    if not dates:
+        return None
+    first = dt.date.fromisoformat(min(trends.pad(d) for d in dates))
+    return (first - dt.timedelta(days=1)).isoformat()
 
 
 def status_line(store: Store) -> str:
@@ -68,8 +85,10 @@ class OverviewScreen(DataScreen):
 
     def fetch(self, store: Store) -> Overview:
         since = trends.window_start(self.app.window, self.app.today())
-        return Overview(since, headline.figures(store.db, since),
-                        window_changes(store.db, since, limit=LATEST), status_line(store))
+        baseline = since or first_record(store)
+        return Overview(since, headline.figures(store.db, baseline),
+                        window_changes(store.db, since, limit=LATEST), status_line(store),
+                        baseline)
 
     def show(self, data: Overview) -> None:
         start = data.since or "the first record"
@@ -80,9 +99,13 @@ class OverviewScreen(DataScreen):
         figures.clear(columns=True)
         width = self.size.width
         now_width = max([3, *(len(f.value_text) for f in data.figures)])
-        add_columns(figures, width, [("Figure", None, 0), ("Now", None, now_width),
-                                     ("Caveat", None, 10), ("Then", None, 5),
-                                     ("Trend", None, 5 if width < 100 else 10)])
+        label_width = max([6, *(len(f.label) for f in data.figures)])
+        wide = width >= 100
+        before = (f"On {data.baseline}" if data.baseline else "Before") if wide else "Then"
+        add_columns(figures, width, [("Figure", None, 0, label_width),
+                                     ("Now", None, now_width), ("Caveat", None, 10),
+                                     (before, None, max(13, len(before)) if wide else 5),
+                                     ("Trend", None, 10 if wide else 5)])
         for f in data.figures:
             move = trend(f.direction)
             figures.add_row(cell(f.label), cell(f.value_text),
@@ -96,11 +119,18 @@ class OverviewScreen(DataScreen):
         self.changes = {f"{c.indicator_id}|{c.field}|{c.as_of}|{c.party or ''}": c for c in data.changes}
         latest = self.query_one("#latest", DataTable)
         latest.clear(columns=True)
-        add_columns(latest, width, [("As of", None, 10), ("Indicator", None, 0),
+        name_width = max([9, *(len(c.name) for c in data.changes)])
+        add_columns(latest, width, [("As of", None, 10), ("Indicator", None, 0, min(name_width, 48)),
                                     ("Field", None, 14), ("Now", None, 0), ("Trend", None, 10)])
         for c in data.changes:
             latest.add_row(cell(c.as_of), cell(c.name), cell(c.label), cell(c.new),
-                           trend(c.direction, c.flip), key=f"{c.indicator_id}|{c.field}|{c.as_of}|{c.party or ''}")
+                           trend(c.direction, c.flip),
+                           key=f"{c.indicator_id}|{c.field}|{c.as_of}|{c.party or ''}")
+        latest.display = bool(data.changes)
+        preview = self.query_one("#preview", Static)
+        preview.display = bool(data.changes)
+        if not data.changes:
+            preview.update("")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         figure = getattr(self, "figures", {}).get(event.row_key.value or "")
@@ -111,10 +141,13 @@ class OverviewScreen(DataScreen):
             return
         change = getattr(self, "changes", {}).get(event.row_key.value or "")
         if event.data_table.id == "latest" and change is not None:
+            # One line each, cut with "…" where too long: the Source line always shows
+            # (enter opens the whole history).
             self.query_one("#preview", Static).update(lines(
-                ("", f"{change.name} · {change.label} · {change.as_of}"),
-                ("From", change.old), ("To", change.new), ("Why", change.note),
-                ("Source", f"{change.source} ({change.confidence} confidence)")))
+                ("", f"{change.name} · {change.label} · {change.as_of} · "
+                     f"{change.confidence} confidence"),
+                ("Source", change.source),
+                ("From", change.old), ("To", change.new), ("Why", change.note)))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "figures" and event.row_key.value:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
@@ -68,7 +69,8 @@ class ParticipationScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield NavBar("participation")
         yield Static(id="matrix-title", classes="section", markup=False)
-        yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True)
+        # The party and its count stay in view while the cursor moves right.
+        yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True, fixed_columns=2)
         yield Static(id="preview", classes="preview", markup=False)
         yield Static(id="legend", markup=False)
         yield Footer()
@@ -117,10 +119,10 @@ class ParticipationScreen(DataScreen):
         self.mechanism_names = dict(data.mechanisms)
         table = self.query_one("#matrix", DataTable)
         table.clear(columns=True)
-        table.add_column("Party", key="party", width=24)
-        table.add_column("In", key="count", width=3)
+        table.add_column(Text("Party"), key="party", width=24)
+        table.add_column(Text("In"), key="count", width=3)
         for mid, mname in data.mechanisms:
-            table.add_column(short_label(mid, mname), key=mid)
+            table.add_column(Text(short_label(mid, mname)), key=mid)
         for p in parties:
             style = "bold" if p in PINNED else ""
             glyphs = []

@@ -10,7 +10,7 @@ from tracker.text import count
 
 from screens.base import DataScreen
 from screens.nav import NavBar
-from screens.cells import add_columns, cell
+from screens.cells import add_columns, cell, lines
 
 STATUS_STYLES = {"ok": "green", "stale": "yellow", "never run": "dim"}
 
@@ -22,6 +22,7 @@ class SourcesScreen(DataScreen):
         yield NavBar("sources")
         yield Static(id="sources-title", classes="section", markup=False)
         yield DataTable(id="sources", cursor_type="row", zebra_stripes=True)
+        yield Static(id="preview", classes="preview", markup=False)
         yield Footer()
 
     def fetch(self, store: Store) -> list[dict]:
@@ -36,16 +37,41 @@ class SourcesScreen(DataScreen):
                      "values come from the catalog and from analysts (tracker set).")
         table = self.query_one("#sources", DataTable)
         table.clear(columns=True)
+        self.rows = {r["id"]: r for r in rows}
         id_width = min(28, max([6, *(len(r["id"]) for r in rows)]))
-        add_columns(table, self.size.width, [
-            ("Source", None, id_width), ("Kind", None, 16), ("Status", None, 9),
-            ("Last success", None, 16), ("Fails", None, 5), ("Last error", None, 0),
-            ("URL", None, 0)])
+        narrow = self.size.width < 120
+        # At 80 columns Kind and Last success give way to the error and the URL; the
+        # preview below shows every field of the highlighted source in full.
+        specs = [("Source", None, id_width), ("Status", None, 9), ("Fails", None, 5),
+                 ("Last error", None, 0), ("URL", None, 0)]
+        if not narrow:
+            specs[1:1] = [("Kind", None, 16)]
+            specs[3:3] = [("Last success", None, 16)]
+        add_columns(table, self.size.width, specs)
         for r in rows:
             status = r["state"]
-            table.add_row(cell(r["id"]), cell(r["kind"]),
-                          cell(status, STATUS_STYLES.get(status, "red")),
-                          cell((r["last_success"] or "")[:16].replace("T", " ")),
-                          cell(r["consecutive_failures"] or 0),
-                          cell(r["last_error"] or ""), cell(r["url"]), key=r["id"])
+            values = [cell(r["id"]), cell(status, STATUS_STYLES.get(status, "red")),
+                      cell(r["consecutive_failures"] or 0), cell(r["last_error"] or ""),
+                      cell(r["url"])]
+            if not narrow:
+                values[1:1] = [cell(r["kind"])]
+                values[3:3] = [cell(_when(r["last_success"]))]
+            table.add_row(*values, key=r["id"])
         table.display = bool(rows)
+        preview = self.query_one("#preview", Static)
+        preview.display = bool(rows)
+        if not rows:
+            preview.update("")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        r = getattr(self, "rows", {}).get(event.row_key.value or "")
+        if r is not None:
+            self.query_one("#preview", Static).update(lines(
+                ("", f"{r['id']} · {r['kind']} · {r['state']} · last success "
+                     f"{_when(r['last_success']) or 'never'} · "
+                     f"{r['consecutive_failures'] or 0} failures in a row"),
+                ("Error", r["last_error"]), ("URL", r["url"])))
+
+
+def _when(timestamp: str | None) -> str:
+    return (timestamp or "")[:16].replace("T", " ")

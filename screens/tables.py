@@ -16,6 +16,7 @@ from tracker.store import Store
 from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines, valued
+from screens.sorting import BLANK, RANKED, ordered, rank
 
 
 @dataclass
@@ -28,23 +29,21 @@ class Tables:
 
 
 def sort_key(field: dict | None, row: queries.Row, column: str):
-    """How a row sorts on a column: ordinal levels by rank, numbers as numbers."""
+    """How a row sorts on a column: a :func:`screens.sorting.rank` pair."""
     if column == "name":
-        return (0, row.name.casefold())
+        return rank(row.name, None)
     if column == "as_of":
-        return (0, trends.pad(row.as_of) if row.as_of else "")
+        return rank(trends.pad(row.as_of) if row.as_of else "", None)
     current = row.values.get(column)
     if current is None:
-        return (1, "")
-    level = field.get("synonyms", {}).get(current.value, current.value) if field else ""
-    if field and field["scale_kind"] == "ordinal" and level in field["levels"]:
-        return (0, field["levels"].index(level))
-    if field and field["scale_kind"] == "numeric":
-        try:
-            return (0, float(current.value))
-        except ValueError:
-            pass
-    return (0, current.value.casefold())
+        return rank(None, field)
+    return rank((field or {}).get("synonyms", {}).get(current.value, current.value), field)
+
+
+def scale_width(field: dict, rows: list[queries.Row]) -> int:
+    """The width a scale's column needs: its label, or its longest value and an arrow."""
+    values = [r.values[field["field"]].value for r in rows if field["field"] in r.values]
+    return max([len(field["label"]), *(len(v) + 2 for v in values)])
 
 
 FIT_ORDER = ("", "weak", "partial", "strong")
@@ -74,7 +73,7 @@ class TablesScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield NavBar("tables")
         with Horizontal():
-            yield OptionList(id="categories")
+            yield OptionList(id="categories", markup=False)
             with Vertical(id="table-pane"):
                 yield Static(id="table-title", classes="section", markup=False)
                 yield Input(placeholder="Filter names and values (Esc clears)", id="filter")
@@ -119,11 +118,14 @@ class TablesScreen(DataScreen):
         fields = {f["field"]: f for f in cat["fields"]}
         fit = cat["id"] == "mechanisms"
         if fit and self.sort_column == "fit":
-            rows.sort(key=lambda r: FIT_ORDER.index(self.data.fits.get(r.id, "").rstrip("*")),
-                      reverse=self.sort_reverse)
+            def fit_rank(r) -> tuple[int, int]:
+                level = self.data.fits.get(r.id, "").rstrip("*")
+                return (RANKED, FIT_ORDER.index(level)) if level in FIT_ORDER[1:] else (BLANK, 0)
+
+            rows = ordered(rows, fit_rank, self.sort_reverse)
         else:
-            rows.sort(key=lambda r: sort_key(fields.get(self.sort_column), r, self.sort_column),
-                      reverse=self.sort_reverse)
+            rows = ordered(rows, lambda r: sort_key(fields.get(self.sort_column), r,
+                                                    self.sort_column), self.sort_reverse)
         if self.sort_column not in fields and self.sort_column not in ("name", "as_of") \
                 and not (fit and self.sort_column == "fit"):
             self.sort_column = "name"
@@ -131,8 +133,8 @@ class TablesScreen(DataScreen):
         table.clear(columns=True)
         specs = [("Name", "name", 0)] + ([("Fit", "fit", 8)] if fit else [])
         for f in cat["fields"]:
-            specs.append((f["label"], f["field"], 0 if f["scale_kind"] == "text" else
-                          max(8, min(18, len(f["label"]) + 2))))
+            specs.append((f["label"], f["field"], 0, None if f["scale_kind"] == "text" else
+                          scale_width(f, rows)))
         specs += [("As of", "as_of", 10), ("Conf.", "confidence", 6)]
         add_columns(table, (table.size.width or self.size.width - 22) - 2, specs)
         for r in rows:
@@ -146,6 +148,8 @@ class TablesScreen(DataScreen):
             extra = [cell(self.data.fits.get(r.id, ""))] if fit else []
             table.add_row(cell(r.name), *extra, *values, cell(r.as_of), cell(confidence),
                           key=r.id)
+        if not rows:  # nothing matches: no stale preview of a row that is not shown
+            self.query_one("#preview", Static).update("")
         order = "▼" if self.sort_reverse else "▲"
         shown = f"{len(rows)} row{'' if len(rows) == 1 else 's'}" + \
             (f" matching {needle!r}" if needle else "")

@@ -1,4 +1,5 @@
-"""Trends: every change in the window, better and worse coloured, flips marked."""
+"""Trends: every change in the window, better and worse coloured, flips marked; filter
+and sort."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from dataclasses import dataclass
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Static
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Input, Static
 
 from tracker import trends
 from tracker.ledger_changes import window_changes
@@ -16,6 +18,25 @@ from tracker.text import shorten
 from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines, trend
+from screens.sorting import ordered, rank
+
+SORTS = {
+    "as_of": ("date", lambda c: rank(trends.pad(c.as_of), None)),
+    "name": ("indicator", lambda c: rank(c.name, None)),
+    "label": ("field", lambda c: rank(c.label, None)),
+    "direction": ("trend", lambda c: rank(c.direction, {
+        "scale_kind": "ordinal", "levels": ["worse", "changed", "neutral", "better"]})),
+    "confidence": ("confidence", lambda c: rank(c.confidence, {
+        "scale_kind": "ordinal", "levels": ["low", "medium", "high"]})),
+}
+"""What `s` sorts by, in turn: a name for the title and a sort key."""
+
+
+def matches(change: trends.Change, needle: str) -> bool:
+    """The change mentions ``needle`` (casefolded) in its names, values, source or note."""
+    return any(needle in (text or "").casefold() for text in (
+        change.name, change.indicator_id, change.label, change.old, change.new,
+        change.source, change.note, change.direction))
 
 
 WIDE = 140
@@ -33,9 +54,23 @@ class Trends:
 class TrendsScreen(DataScreen):
     """What changed, for better or worse."""
 
+    AUTO_FOCUS = "#changes"
+    BINDINGS = [
+        Binding("slash", "filter", "Filter"),
+        Binding("s", "sort", "Sort"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort_column = "as_of"
+        self.sort_reverse = True  # newest first
+        self.data: Trends | None = None
+
     def compose(self) -> ComposeResult:
         yield NavBar("trends")
         yield Static(id="trends-title", classes="section", markup=False)
+        yield Input(placeholder="Filter names, values, sources (Esc clears)", id="filter")
         yield DataTable(id="changes", cursor_type="row", zebra_stripes=True)
         yield Static(id="preview", classes="preview", markup=False)
         yield Footer()
@@ -45,18 +80,33 @@ class TrendsScreen(DataScreen):
         return Trends(since, window_changes(store.db, since))
 
     def show(self, data: Trends) -> None:
-        counts = {d: sum(1 for c in data.changes if c.direction == d)
+        self.data = data
+        self.draw()
+
+    def draw(self) -> None:
+        """Fill the table for the filter and the sort."""
+        data = self.data
+        if data is None:
+            return
+        needle = self.query_one("#filter", Input).value.strip().casefold()
+        shown = [c for c in data.changes if matches(c, needle)] if needle else data.changes
+        counts = {d: sum(1 for c in shown if c.direction == d)
                   for d in ("better", "worse", "neutral", "changed")}
-        flips = len({(c.indicator_id, c.field) for c in data.changes if c.flip})
-        plural = "" if len(data.changes) == 1 else "s"
+        flips = len({(c.indicator_id, c.field) for c in shown if c.flip})
+        plural = "" if len(shown) == 1 else "s"
         since = data.since or "the first record"
+        name, key = SORTS[self.sort_column]
+        order = f"by {name} {'▼' if self.sort_reverse else '▲'} (s)"
+        matching = f" matching {needle!r}" if needle else ""
         self.query_one("#trends-title", Static).update(
-            f"{len(data.changes)} change{plural} since {since} (window {self.app.window}; w to "
-            f"change) · {counts['better']} better, {counts['worse']} worse, "
+            f"{len(shown)} change{plural}{matching} since {since} (window {self.app.window}; "
+            f"w to change) · {counts['better']} better, {counts['worse']} worse, "
             f"{counts['neutral']} neutral, {counts['changed']} text · {flips} flipped "
-            "(moved both ways)" if data.changes else
-            f"No changes dated since {since}: press w for a longer window")
+            f"(moved both ways) · {order}" if shown else
+            f"No changes{matching} dated since {since}: "
+            + ("Esc clears the filter" if needle else "press w for a longer window"))
         self.changes = {f"{i}|{c.indicator_id}": c for i, c in enumerate(data.changes)}
+        keys = {id(c): k for k, c in self.changes.items()}
         table = self.query_one("#changes", DataTable)
         table.clear(columns=True)
         wide = self.size.width >= WIDE
@@ -70,14 +120,45 @@ class TrendsScreen(DataScreen):
             specs[4:4] = [("Conf.", None, 6)]
             specs.append(("Source", None, 24))
         add_columns(table, self.size.width, specs)
-        for key, c in self.changes.items():
+        for c in ordered(shown, key, self.sort_reverse):
             row = [cell(c.as_of), cell(f"{c.name} · {c.label}"), cell(f"{c.old} → {c.new}"),
                    trend(c.direction, c.flip), cell(shorten(c.note or "", why))]
             if wide:
                 row[4:4] = [cell(c.confidence, "red" if c.confidence == "low" else "")]
                 row.append(cell(c.source))
-            table.add_row(*row, key=key)
-        table.display = bool(data.changes)
+            table.add_row(*row, key=keys[id(c)])
+        table.display = bool(shown)
+        preview = self.query_one("#preview", Static)
+        preview.display = bool(shown)
+        if not shown:
+            preview.update("")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.input.set_class(bool(event.value), "active")
+        self.draw()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one("#changes", DataTable).focus()
+
+    def action_filter(self) -> None:
+        """Focus the filter box."""
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        """Empty the filter and go back to the table."""
+        self.query_one("#filter", Input).value = ""
+        self.query_one("#changes", DataTable).focus()
+
+    def action_sort(self) -> None:
+        """Sort by the next column (each first one way, then the other)."""
+        columns = list(SORTS)
+        first_reverse = lambda c: c == "as_of"  # noqa: E731 - dates newest first
+        if self.sort_reverse == first_reverse(self.sort_column):
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column = columns[(columns.index(self.sort_column) + 1) % len(columns)]
+            self.sort_reverse = first_reverse(self.sort_column)
+        self.draw()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         c = getattr(self, "changes", {}).get(event.row_key.value or "")

@@ -244,6 +244,10 @@ async def test_review_screen_accepts_a_proposal(store, tmp_path, monkeypatch):
         await pilot.press("7")
         await settle(pilot)
         assert table(app, "#proposals").row_count == 3
+        await pilot.press("a")  # asks first
+        await settle(pilot)
+        assert table(app, "#proposals").row_count == 3
+        assert "Press a again" in str(app.screen.query_one("#review-title").render())
         await pilot.press("a")
         await settle(pilot)
         await settle(pilot)

@@ -19,7 +19,8 @@ def app(store, catalog, tmp_path):
     from screens.app import TrackerApp
 
     sync(store, catalog)
-    return TrackerApp(store, catalog, export_dir=tmp_path / "snapshots", clock=lambda: FROZEN)
+    return TrackerApp(store, catalog, export_dir=tmp_path / "snapshots", clock=lambda: FROZEN,
+                      watch_seconds=0)
 
 
 async def _settled(pilot) -> None:
@@ -89,3 +90,67 @@ def test_sources(app, snap_compare):
 def test_review(app, snap_compare):
     """Nothing waiting: the explanation of what appears here, an empty table, a and x."""
     assert snap_compare(app, terminal_size=SIZE, run_before=_after("7"))
+
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((200, 50), id="200x50")]
+"""The two sizes the dashboard is walked at: the smallest terminal and a large one."""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_overview_sized(app, snap_compare, size):
+    """Window 'all': figures compared with the day before the first record (better, not
+    all neutral), the heading 'On 2024-05-31' whole; the Figure column no wider than its
+    longest label; every change listed; the preview keeps its Source line (80x24)."""
+    async def run_before(pilot) -> None:
+        await _settled(pilot)
+        pilot.app.window = "all"  # set, not pressed: no toast over the screen
+        await _settled(pilot)
+        await pilot.press("tab", "down")
+        await _settled(pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_tables_sized(app, snap_compare, size):
+    """Mechanisms: Status values ('Active') and Parties whole while there is room; at 200
+    columns the spare width goes to the text columns, not to scale columns."""
+    assert snap_compare(app, terminal_size=size,
+                        run_before=_after("2", "right_square_bracket"))
+
+
+def _many_ledgers(catalog_path) -> None:
+    """Twelve more treaties, each with a ledger, so the matrix is wider than 80 columns."""
+    parties = ["USA", "CHN", "GBR", "FRA", "DEU", "JPN", "CAN", "ITA"]
+    indicators, ledgers = [], []
+    for n in range(1, 13):
+        indicators.append(f"""  - id: pact-{n}
+    category: mechanisms
+    name: Pact number {n}
+    criteria: {{outside_structures: {{value: "yes", rationale: A new pact, source: page, confidence: low}}, single_purpose: {{value: "yes", rationale: One purpose, source: page, confidence: low}}, no_shared_values: {{value: "yes", rationale: No values test, source: page, confidence: low}}}}
+""")
+        entries = "".join(
+            f"      - {{party: {p}, role: {'signed' if (i + n) % 3 else 'ratified'}, "
+            f"date: 2024-0{1 + n % 9}, source: page, confidence: medium}}\n"
+            for i, p in enumerate(parties[: 2 + n % 6]))
+        ledgers.append(f"  pact-{n}:\n    complete: false\n    entries:\n{entries}")
+    text = catalog_path.read_text()
+    text = text.replace("\nmemberships:\n", "".join(indicators) + "\nmemberships:\n"
+                        + "".join(ledgers))
+    catalog_path.write_text(text)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_participation_sized(store, catalog_path, tmp_path, snap_compare, size):
+    """Thirteen treaties; the cursor moved right to the ninth: the Party and In columns
+    stay in view (fixed), the mechanisms scroll beside them."""
+    from screens.app import TrackerApp
+    from tracker.catalog import load_catalog
+
+    _many_ledgers(catalog_path)
+    catalog = load_catalog(catalog_path)
+    sync(store, catalog)
+    app = TrackerApp(store, catalog, export_dir=tmp_path / "snapshots", clock=lambda: FROZEN,
+                     watch_seconds=0)
+    assert snap_compare(app, terminal_size=size,
+                        run_before=_after("4", *["right"] * 10))

@@ -180,14 +180,22 @@ def cli(ctx: click.Context, db: str | None, catalog_path: str | None) -> None:
         store = ctx.obj.store()
         from tracker.cli_serve import served_by_web
 
-        if (sys.stdout.isatty() and sys.stdin.isatty()) or served_by_web():
+        if _interactive() or served_by_web():
             from screens.app import TrackerApp  # the only import of the Textual layer
 
-            TrackerApp(store, ctx.obj.catalog).run()  # the catalog loads when r needs it
+            app = TrackerApp(store, ctx.obj.catalog)  # the catalog loads when r needs it
+            app.run()
+            if app.return_code:  # it stopped on an error (printed above): never exit 0
+                ctx.exit(app.return_code)
             return
         from tracker import reports
 
         reports.list_rows(store.db, sys.stdout, "table")
+
+
+def _interactive() -> bool:
+    """Both ends are a terminal: the dashboard can be drawn and driven."""
+    return sys.stdout.isatty() and sys.stdin.isatty()
 
 
 def _env(ctx: click.Context) -> Env:

@@ -101,7 +101,8 @@ async def _run(run, store, catalog, make_client, only, dry_run, interactive, **l
 
 
 @cli.command()
-@click.argument("action", type=click.Choice(["list", "accept", "reject"]), default="list")
+@click.argument("action", type=click.Choice(["list", "accept", "reject", "reopen"]),
+                default="list")
 @click.argument("proposal_ids", metavar="[ID]...", nargs=-1, type=int)
 @click.option("--author", default=lambda: os.environ.get("USER") or "analyst",
               show_default="$USER", help="Who decides.")
@@ -109,10 +110,13 @@ async def _run(run, store, catalog, make_client, only, dry_run, interactive, **l
 def review(ctx: click.Context, action: str, proposal_ids: tuple[int, ...], author: str) -> None:
     """List fetched values waiting for review, or accept or reject them (logged).
 
+    `reopen` puts a rejected proposal back in the queue.
+
     \b
     Example:
       tracker review
       tracker review accept 3 4 --author ana
+      tracker review reopen 5
     """
     from tracker import review as queue
 
@@ -129,6 +133,10 @@ def review(ctx: click.Context, action: str, proposal_ids: tuple[int, ...], autho
         return
     if not proposal_ids:
         raise Failed(f"review {action}: give the id of at least one proposal")
+    if action == "reopen":
+        for p in queue.reopen_all(store, list(proposal_ids)):
+            render.line(sys.stdout, f"reopened {p['id']}: {queue.describe(p)}")
+        return
     for p in queue.decide_all(store, list(proposal_ids), action == "accept", author):
         render.line(sys.stdout, f"{p['status']} {p['id']}: {queue.describe(p)} (by {author})")
 

@@ -74,3 +74,41 @@ def _decide(store: Store, db, p: dict[str, Any], accept: bool, author: str) -> N
         "status": "accepted" if accept else "rejected", "decided_at": now,
         "decided_by": author})
     p.update(status="accepted" if accept else "rejected", decided_at=now, decided_by=author)
+
+
+def reopen(store: Store, proposal_id: int) -> dict[str, Any]:
+    """Put a rejected proposal back in the queue, as if it had never been decided.
+
+    An accepted proposal stays accepted: its value is in the history, which is never
+    rewritten; record a correction with ``tracker set`` instead.
+
+    Raises:
+        TrackerError: no rejected proposal has that id.
+    """
+    return reopen_all(store, [proposal_id])[0]
+
+
+def reopen_all(store: Store, proposal_ids: list[int]) -> list[dict[str, Any]]:
+    """:func:`reopen` for several ids: every id is checked before any is reopened.
+
+    Raises:
+        TrackerError: one id is not a rejected proposal, or is given twice; nothing changed.
+    """
+    with store.transaction() as db:
+        found: list[dict[str, Any]] = []
+        for proposal_id in proposal_ids:
+            rows = list(db.query("SELECT * FROM proposals WHERE id = ?", [proposal_id]))
+            if not rows or rows[0]["status"] != "rejected":
+                state = rows[0]["status"] if rows else "unknown"
+                hint = ("; its value is recorded: correct it with `tracker set`"
+                        if state == "accepted" else "")
+                raise TrackerError(f"proposal {proposal_id} is {state}, not rejected{hint}; "
+                                   "nothing was reopened")
+            if proposal_id in [p["id"] for p in found]:
+                raise TrackerError(f"proposal {proposal_id} is given twice; nothing was reopened")
+            found.append(rows[0])
+        for p in found:
+            db["proposals"].update(p["id"], {"status": "pending", "decided_at": None,
+                                             "decided_by": None})
+            p.update(status="pending", decided_at=None, decided_by=None)
+    return found
