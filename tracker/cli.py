@@ -344,6 +344,7 @@ def validate(ctx: click.Context, path: str | None) -> None:
 from tracker import cli_snapshots  # noqa: E402,F401
 from tracker import cli_refresh  # noqa: E402,F401
 from tracker import cli_serve  # noqa: E402,F401
+from tracker import cli_party  # noqa: E402,F401
 from tracker.cli_main import main  # noqa: E402,F401  (the console script's entry point)
 
 if __name__ == "__main__":  # pragma: no cover
