@@ -126,8 +126,12 @@ def _treaty_id(db, query: str) -> str:
     for tid, name in known:
         if wanted == tid:
             return tid
-    raise Failed(f"unknown treaty {query!r} (allowed: "
-                 f"{', '.join(t for t, _ in known) or 'none in the catalog'})")
+    allowed = ", ".join(t for t, _ in known) or "none in the catalog"
+    kind = db.execute("SELECT kind FROM indicators WHERE id = ?", [wanted]).fetchone()
+    if kind:
+        raise Failed(f"{wanted!r} is not a treaty (its kind is {kind[0] or 'not given'}); "
+                     f"treaties: {allowed}")
+    raise Failed(f"unknown treaty {query!r} (allowed: {allowed})")
 
 
 @cli.command()

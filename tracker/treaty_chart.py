@@ -129,17 +129,20 @@ def chart(db: Database, treaty_id: str, today: dt.date) -> Chart:
                 r.entry_into_force = out.in_force_on
             else:
                 r.entry_into_force = own and max(own, out.in_force_on)
-    out.summary = _summary(out, today)
+    out.summary = _summary(out)
     return out
 
 
-def _summary(c: Chart, today: dt.date) -> str:
+def _summary(c: Chart) -> str:
     rule = c.rule
     if not rule:
         return f"{c.ratified} ratified; the catalog gives no rule for entry into force."
-    text = f"{c.ratified} of {rule['ratifications']} ratifications"
+    text = f"{c.ratified} ratified"
+    needs = f"needs {rule['ratifications']}"
     if rule.get("group"):
-        text += f", {c.ratified_in_group} of {rule['group_minimum']} from {rule['group']}"
+        text += f" ({c.ratified_in_group} from {rule['group']})"
+        needs += f" ({rule['group_minimum']} from {rule['group']})"
+    text += f"; {needs}"
     if c.in_force_on and c.in_force:
         return f"In force since {c.in_force_on} ({text})."
     if c.in_force_on:
