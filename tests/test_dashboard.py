@@ -287,8 +287,7 @@ async def test_the_dashboard_reads_while_a_refresh_writes(store, catalog, tmp_pa
     assert len(writes) > 5
 
 
-async def test_participation_opens_a_partys_profile_and_mechanisms(store, catalog,
-                                                                       tmp_path):
+async def test_participation_opens_a_partys_profile_and_mechanisms(store, catalog, tmp_path):
     from screens.detail import DetailScreen
 
     app = make_app(store, catalog, tmp_path)
