@@ -320,3 +320,23 @@ def test_party_screen_snapshot(store, party_catalog, tmp_path, snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_the_party_screen_shows_catalog_text_literally(store, party_catalog, tmp_path):
+    from textual.widgets import DataTable, Static
+
+    from screens.party import PartyScreen
+
+    party_catalog.write_text(party_catalog.read_text()
+                             .replace("name: European Union", 'name: "[bold red]EU[/] \\e[31mred"')
+                             .replace("name: Test Forum", "name: '[link=https://x.example]Forum[/link]'"))
+    app = _app(store, party_catalog, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await app.push_screen(PartyScreen("EU"))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        title = app.screen.query_one("#party-title", Static).content
+        assert title.plain.startswith("[bold red]EU[/] red (EU)")
+        names = [app.screen.query_one("#mechanisms", DataTable).get_row_at(i)[0].plain
+                 for i in range(2)]
+        assert "[link=https://x.example]Forum[/link]" in names
