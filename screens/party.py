@@ -88,8 +88,8 @@ class PartyScreen(DataScreen):
         observer = sum(1 for m in data.mechanisms if m.role == "observer")
         summary = (f"In {count(len(data.mechanisms) - observer, 'mechanism')}"
                    + (f", observer in {observer}" if observer else "")
-                   + f" · declined or left {len(data.left)} · "
-                   f"{count(len(data.ledger), 'ledger entry', 'ledger entries')} · "
+                   + (f" · declined or left {len(data.left)}" if data.left else "")
+                   + f" · {count(len(data.ledger), 'ledger entry', 'ledger entries')} · "
                    f"{count(len(data.events), 'event')}")
         self.query_one("#party-about", Static).update(lines(("Groups", groups), ("", summary)))
         width = self.size.width - 2
