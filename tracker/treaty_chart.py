@@ -7,9 +7,10 @@ the ratification that met the rule (enough ratifications, enough of them from th
 group); for a state that ratified by then, that is its date too; for a state that ratified
 later, it is the first day of the month following ``period_months`` months after its own
 ratification (the Council of Europe's usual final clause, Article 30(3) of CETS 225; the
-catalog's rule states only the general case). A ratification dated only to the month gives an exact date (any day of March
-plus three months falls in June, so 1 July); one dated only to the year gives none.
-Without the rule, its period, or enough ratifications, the dates are blank.
+catalog's rule states only the general case). A ratification dated only to the month
+gives an exact date (any day of March plus three months falls in June, so 1 July); one
+dated only to the year gives none. Without the rule, its period, or enough ratifications,
+the dates are blank.
 """
 
 from __future__ import annotations
