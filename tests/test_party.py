@@ -340,3 +340,23 @@ async def test_the_party_screen_shows_catalog_text_literally(store, party_catalo
         names = [app.screen.query_one("#mechanisms", DataTable).get_row_at(i)[0].plain
                  for i in range(2)]
         assert "[link=https://x.example]Forum[/link]" in names
+
+
+@pytest.mark.parametrize("width", [80, 200])
+@pytest.mark.parametrize("args, ids", [
+    (["party", "USA"], ["test-convention", "test-declaration", "test-forum", "test-pact"]),
+    (["party", "eu"], ["test-declaration", "test-forum"]),
+    (["party", "chn"], ["test-convention", "test-declaration"]),
+    (["treaty", "test-convention"], ["AND", "CAN", "FRA", "GBR", "NOR", "USA"])])
+def test_terminal_output_fits_and_keeps_ids_whole(run, monkeypatch, width, args, ids):
+    from rich.cells import cell_len
+
+    from tracker import render
+    from tracker.text import clean
+
+    monkeypatch.setattr(render, "is_terminal", lambda out: True)
+    monkeypatch.setenv("COLUMNS", str(width))
+    out = run(*args).output
+    assert max(cell_len(line) for line in clean(out).splitlines()) <= width
+    for ident in ids:
+        assert any(ident in line for line in out.splitlines()), ident
