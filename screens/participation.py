@@ -141,7 +141,7 @@ class ParticipationScreen(DataScreen):
         self.query_one("#legend", Static).update(
             "R ratified  S signed  E endorsed  M member  o observer  ✗ declined  W withdrew  "
             "· none recorded. Ledgers may be incomplete. Enter: the mechanism, or the party's "
-            "roles.")
+            "profile.")
 
     def action_next_group(self) -> None:
         """Show all parties, then each group in turn."""
@@ -171,13 +171,10 @@ class ParticipationScreen(DataScreen):
 
     def on_data_table_cell_selected(self, event: DataTable.CellSelected) -> None:
         column = event.cell_key.column_key.value
-        if column in ("party", "count") and self.data is not None:
-            party = event.cell_key.row_key.value or ""
-            roles = self.data.roles.get(party, {})
-            listed = "; ".join(f"{self.mechanism_names.get(m, m)}: {r}"
-                               for m, r in sorted(roles.items())) or "no roles recorded"
-            self.notify(f"{self.data.names.get(party, party)} ({party}): {listed}",
-                        timeout=8, markup=False)
+        if column in ("party", "count"):
+            from screens.party import PartyScreen
+
+            self.app.push_screen(PartyScreen(event.cell_key.row_key.value or ""))
             return
         if column not in ("party", "count"):
             from screens.detail import DetailScreen

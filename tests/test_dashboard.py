@@ -292,8 +292,7 @@ async def test_the_dashboard_reads_while_a_refresh_writes(store, catalog, tmp_pa
     assert len(writes) > 5
 
 
-async def test_participation_lists_a_partys_roles_and_opens_mechanisms(store, catalog,
-                                                                       tmp_path):
+async def test_participation_opens_a_partys_profile_and_mechanisms(store, catalog, tmp_path):
     from screens.detail import DetailScreen
 
     app = make_app(store, catalog, tmp_path)
@@ -302,9 +301,14 @@ async def test_participation_lists_a_partys_roles_and_opens_mechanisms(store, ca
         await settle(pilot)
         matrix = table(app, "#matrix")
         assert matrix.get_row_at(0)[0].plain == "United States (USA)"  # pinned first
-        await pilot.press("enter")  # on the party column
-        assert any("United States (USA): Test Treaty: signed" in n.message
-                   for n in app._notifications)
+        await pilot.press("enter")  # on the party column: its profile
+        await settle(pilot)
+        from screens.party import PartyScreen
+
+        assert isinstance(app.screen, PartyScreen) and app.screen.code == "USA"
+        assert table(app, "#mechanisms").get_row_at(0)[2].plain == "signed"
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("right", "right", "enter")  # the mechanism column
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)

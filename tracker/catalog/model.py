@@ -172,6 +172,9 @@ class EntryIntoForce(Provenance):
     group: StrictStr | None = None
     """A group id from ``groups`` whose members' ratifications are counted separately."""
     group_minimum: Annotated[int, Field(ge=1)] | None = None
+    period_months: Annotated[int, Field(ge=0)] | None = None
+    """In force on the first day of the month following this many months after the
+    ratification that meets the rule (and, for a later ratifier, after its own)."""
 
 
 class Indicator(_Strict):
