@@ -47,6 +47,8 @@ class Env:
     catalog_path: str | None
     _catalog: object = field(default=None, repr=False)
     _store: object = field(default=None, repr=False)
+    settings: object = field(default=None, repr=False)
+    """The resolved :class:`tracker.config.Settings` (store, window, watch list, ...)."""
 
     def catalog(self, writes: bool = True):
         """The validated catalog; problems are printed one per line and exit with 2.
@@ -134,14 +136,19 @@ class _Group(click.Group):
             raise Failed(f"the store could not be used: {exc}", 1) from None
 
 
-@click.group(cls=_Group, invoke_without_command=True, epilog=EXIT_CODES)
+@click.group(cls=_Group, invoke_without_command=True, epilog=EXIT_CODES,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="TRACKER_DB", metavar="PATH",
               help="The SQLite store (env TRACKER_DB; default: in the user data directory).")
 @click.option("--catalog", "catalog_path", envvar="TRACKER_CATALOG", metavar="PATH",
               help="The catalog YAML (env TRACKER_CATALOG; default: the shipped one).")
+@click.option("--config", "config_file", envvar="TRACKER_CONFIG", metavar="PATH",
+              help="The config file (env TRACKER_CONFIG; default: config.toml in the user "
+                   "config directory; `tracker config` shows it).")
 @click.version_option(__version__, prog_name="tracker")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, catalog_path: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, catalog_path: str | None,
+        config_file: str | None) -> None:
     """The analyst's terminal for the state of international AI coordination.
 
     With no command, opens the dashboard on a terminal (and prints every table when its
@@ -151,7 +158,10 @@ def cli(ctx: click.Context, db: str | None, catalog_path: str | None) -> None:
     Example:
       tracker --db ./tracker.db list --category mechanisms
     """
-    ctx.obj = Env(db, catalog_path)
+    from tracker.cli_config import settings_for
+
+    settings = settings_for(ctx)  # option > environment > config file > default
+    ctx.obj = Env(settings.get("store"), settings.get("catalog"), settings=settings)
     from tracker.dates import utcnow
 
     utcnow()  # a bad TRACKER_NOW is one line here, before anything is read or written
@@ -162,11 +172,13 @@ def cli(ctx: click.Context, db: str | None, catalog_path: str | None) -> None:
         if (sys.stdout.isatty() and sys.stdin.isatty()) or served_by_web():
             from screens.app import TrackerApp  # the only import of the Textual layer
 
-            TrackerApp(store, ctx.obj.catalog).run()  # the catalog loads when r needs it
+            from tracker.cli_config import run_dashboard
+
+            run_dashboard(TrackerApp, store, ctx.obj)  # the catalog loads when r needs it
             return
         from tracker import reports
 
-        reports.list_rows(store.db, sys.stdout, "table")
+        reports.list_rows(store.db, sys.stdout, "table", watch=settings.watch)
 
 
 def _env(ctx: click.Context) -> Env:
@@ -199,7 +211,9 @@ def list_cmd(ctx: click.Context, category: str | None, show_categories: bool, fm
     if category and category not in known:
         raise Failed(f"--category: unknown category {category!r} "
                      f"(allowed: {', '.join(known)})")
-    reports.list_rows(db, sys.stdout, fmt, category)
+    env = _env(ctx)
+    reports.list_rows(db, sys.stdout, fmt, category,
+                      watch=env.settings.watch if env.settings and fmt == "table" else ())
 
 
 def _known(env: Env, indicator_id: str):
@@ -329,7 +343,7 @@ def validate(ctx: click.Context, path: str | None) -> None:
     """
     env = _env(ctx)
     if path:
-        env = Env(env.db, path)
+        env = Env(env.db, os.path.expanduser(path), settings=env.settings)
     catalog = env.catalog(writes=False)
     m = catalog.model
     from tracker.text import count
@@ -344,6 +358,8 @@ def validate(ctx: click.Context, path: str | None) -> None:
 from tracker import cli_snapshots  # noqa: E402,F401
 from tracker import cli_refresh  # noqa: E402,F401
 from tracker import cli_serve  # noqa: E402,F401
+from tracker import cli_config  # noqa: E402,F401
+from tracker import cli_events  # noqa: E402,F401
 from tracker.cli_main import main  # noqa: E402,F401  (the console script's entry point)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,7 +15,6 @@ import datetime as dt
 import email.utils
 import hashlib
 import io
-import os
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -32,6 +31,8 @@ MAX_TRIES = 3
 MAX_WAIT = 120.0
 """The longest a Retry-After is honoured for, in seconds; longer means "try next run"."""
 MAX_REDIRECTS = 5
+CONNECT_RETRIES = 3
+"""Connection attempts retried by the transport (refused, reset, DNS) before a source fails."""
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -42,7 +43,9 @@ class FetchError(Exception):
 
 def user_agent() -> str:
     """``tracker/0.1.0 (international AI coordination tracker; bot; contact) httpx/0.28``."""
-    contact = os.environ.get("TRACKER_CONTACT", "").strip()
+    from tracker.config import contact as configured
+
+    contact = configured()  # TRACKER_CONTACT, else the config file's contact
     about = "international AI coordination tracker; bot" + (f"; {contact}" if contact else "")
     return f"tracker/{__version__} ({about}) httpx/{httpx.__version__}"
 
@@ -52,7 +55,10 @@ def make_client(transport: httpx.AsyncBaseTransport | None = None,
     """The one AsyncClient a refresh uses (tests pass a MockTransport or a short timeout)."""
     return httpx.AsyncClient(
         headers={"User-Agent": user_agent()}, timeout=timeout, follow_redirects=True,
-        max_redirects=MAX_REDIRECTS, transport=transport,
+        max_redirects=MAX_REDIRECTS,
+        # A refused or reset connection is tried again (after 0, 0.5 and 1 s) before the
+        # source fails; HTTP-level retries (429, 503) are get()'s.
+        transport=transport or httpx.AsyncHTTPTransport(retries=CONNECT_RETRIES),
     )
 
 
