@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import click
 
 from tracker import __version__
+from tracker import completion as complete
 from tracker.errors import EXIT_USAGE, OutputClosed, TrackerError
 
 EXIT_CODES = """\b
@@ -186,7 +187,7 @@ def _env(ctx: click.Context) -> Env:
 
 
 @cli.command("list")
-@click.option("--category", "-c", metavar="ID",
+@click.option("--category", "-c", metavar="ID", shell_complete=complete.categories,
               help="Only this category (`tracker list --categories` lists them).")
 @click.option("--categories", "show_categories", is_flag=True,
               help="List the categories (id, title, rows) instead of their rows.")
@@ -226,7 +227,7 @@ def _known(env: Env, indicator_id: str):
 
 
 @cli.command()
-@click.argument("indicator_id", metavar="ID")
+@click.argument("indicator_id", metavar="ID", shell_complete=complete.indicators)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="Tables, or JSON for scripts.")
 @click.pass_context
@@ -244,8 +245,9 @@ def show(ctx: click.Context, indicator_id: str, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("indicator_id", metavar="ID")
-@click.argument("field_name", metavar="[FIELD]", required=False)
+@click.argument("indicator_id", metavar="ID", shell_complete=complete.indicators)
+@click.argument("field_name", metavar="[FIELD]", required=False,
+                shell_complete=complete.fields)
 @FORMAT
 @click.pass_context
 def history(ctx: click.Context, indicator_id: str, field_name: str | None, fmt: str) -> None:
@@ -269,8 +271,8 @@ def history(ctx: click.Context, indicator_id: str, field_name: str | None, fmt: 
 
 
 @cli.command("set")
-@click.argument("indicator_id", metavar="ID")
-@click.argument("field_name", metavar="FIELD")
+@click.argument("indicator_id", metavar="ID", shell_complete=complete.indicators)
+@click.argument("field_name", metavar="FIELD", shell_complete=complete.fields)
 @click.argument("value")
 @click.option("--as-of", metavar="DATE", help="When it was true: YYYY, YYYY-MM or YYYY-MM-DD "
               "(default: today).")
@@ -306,7 +308,7 @@ def set_cmd(ctx: click.Context, indicator_id: str, field_name: str, value: str,
 
 
 @cli.command()
-@click.argument("mechanism_id", metavar="MECHANISM")
+@click.argument("mechanism_id", metavar="MECHANISM", shell_complete=complete.mechanisms)
 @click.option("--role", type=click.Choice(["signed", "ratified", "endorsed", "member",
                                            "observer", "declined", "withdrew"]),
               help="Only entries with this role.")

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from tracker import render
+from tracker import completion as complete, render
 from tracker.cli import FORMAT, Env, Failed, cli
 from tracker.errors import EXIT_SOURCES_FAILED
 from tracker.text import count
@@ -15,6 +15,7 @@ from tracker.text import count
 
 @cli.command()
 @click.option("--source", "-s", "only", multiple=True, metavar="ID",
+              shell_complete=complete.sources,
               help="Only this source (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Fetch and show what would change; write nothing.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the changes and the failures.")

@@ -152,7 +152,7 @@ def read(path: Path, must_exist: bool = False) -> dict[str, Any] | None:
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         where = re.search(r"\(at line (\d+), column \d+\)|\(at end of document\)", msg)
-        line = where.group(1) if where and where.group(1) else text.count("\n") + 1
+        line = where.group(1) if where and where.group(1) else max(1, len(text.splitlines()))
         msg = re.sub(r"\s*\((at line \d+, column \d+|at end of document)\)", "", msg)
         raise TrackerError(f"{path}:{line}: not valid TOML: {msg}") from None
     for key, value in data.items():
