@@ -201,10 +201,21 @@ def test_theme_is_checked_before_the_dashboard_starts(tmp_path):
         def run(self):
             App.ran = self
 
+        window = "1y"
+
+        def set_reactive(self, reactive, value):
+            assert reactive == "1y"  # the class attribute, as Textual wants it
+            self.window = value
+
     settings = Settings(tmp_path / "c.toml", "default", True,
-                        {"theme": "nord", "export_dir": str(tmp_path)}, {"theme": "config file"})
+                        {"theme": "nord", "export_dir": str(tmp_path), "window": "90d"},
+                        {"theme": "config file"})
     run_dashboard(App, None, Env(None, None, settings=settings))
     assert App.ran.theme == "nord" and App.ran.export_dir == tmp_path
+    assert App.ran.window == "90d"
+    settings.values["window"] = "2026-01"  # not one `w` cycles through: trends only
+    run_dashboard(App, None, Env(None, None, settings=settings))
+    assert App.ran.window == "1y"
     settings.values["theme"] = "solarized-pink"
     with pytest.raises(Failed, match=r"theme 'solarized-pink' \(config file\) is not a "
                                      r"dashboard theme \(allowed: nord, textual-dark\)"):

@@ -27,7 +27,8 @@ def settings_for(ctx: click.Context) -> config.Settings:
 
 
 def run_dashboard(app_class, store, env: Env) -> None:
-    """Open the dashboard with the configured theme and export folder."""
+    """Open the dashboard with the configured theme, export folder and trend window (when
+    it is one of those `w` cycles through)."""
     from pathlib import Path
 
     settings = env.settings
@@ -40,6 +41,12 @@ def run_dashboard(app_class, store, env: Env) -> None:
             raise Failed(f"theme {theme!r} ({where}) is not a dashboard theme "
                          f"(allowed: {', '.join(sorted(app.available_themes))})")
         app.theme = theme
+    window = settings.get("window") if settings else None
+    if window and hasattr(app, "set_reactive"):
+        from screens.app import WINDOWS
+
+        if window in WINDOWS:  # the windows `w` cycles through; another stays with trends
+            app.set_reactive(type(app).window, window)
     app.run()
 
 
