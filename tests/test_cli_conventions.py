@@ -320,3 +320,11 @@ def test_completion_script_for_each_shell():
         result = CliRunner().invoke(cli, ["completion", shell])
         assert result.exit_code == 0 and "_TRACKER_COMPLETE" in result.stdout
         assert marker in result.stdout
+
+
+def test_watch_list_from_the_environment_wins_over_the_file(run, tmp_path, monkeypatch):
+    _config(tmp_path, 'watch = ["strategic-competition"]\n')
+    monkeypatch.setenv("TRACKER_WATCH", " pace-mismatch , ")
+    lines = run("list", "-c", "obstacles").stdout.splitlines()
+    assert lines[2].startswith("pace-mismatch")
+    assert _in_use(run)["watch"] == {"value": "pace-mismatch", "from": "env TRACKER_WATCH"}
