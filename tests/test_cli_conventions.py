@@ -328,3 +328,11 @@ def test_watch_list_from_the_environment_wins_over_the_file(run, tmp_path, monke
     lines = run("list", "-c", "obstacles").stdout.splitlines()
     assert lines[2].startswith("pace-mismatch")
     assert _in_use(run)["watch"] == {"value": "pace-mismatch", "from": "env TRACKER_WATCH"}
+
+
+def test_relative_paths_in_the_config_file_are_from_its_folder(run, tmp_path, monkeypatch):
+    path = _config(tmp_path, 'export_dir = "briefings"\n')
+    monkeypatch.chdir(tmp_path)
+    assert _in_use(run)["export_dir"]["value"] == str(path.parent / "briefings")
+    monkeypatch.setenv("TRACKER_EXPORT_DIR", "out")  # the environment's: from the cwd
+    assert _in_use(run)["export_dir"]["value"] == "out"

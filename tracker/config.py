@@ -11,6 +11,7 @@ Linux) unless ``--config`` or ``TRACKER_CONFIG`` names another. Every key is opt
     theme = "nord"                  # the dashboard's Textual theme (TRACKER_THEME)
     watch = ["cets-225", "gpai"]    # indicators shown first (TRACKER_WATCH, comma-separated)
 
+``~`` is expanded in every path; a relative path in the file is read from the file's folder.
 A broken file is one line, ``file:line: what is wrong``, and exit code 2.
 """
 
@@ -112,6 +113,8 @@ def resolve(options: dict[str, str | None], config_option: str | None = None,
             value, where = (DEFAULT_WINDOW if key == "window" else None), "default"
         if kind == "path" and isinstance(value, str):
             value = os.path.expanduser(value)
+            if where == "config file" and not os.path.isabs(value):
+                value = str(path.parent / value)  # relative to the file, not to the cwd
         settings.values[key] = value
         settings.origins[key] = where
     _current = settings
