@@ -217,7 +217,8 @@ def read_only_store():
     out.mkdir()
     os.chmod(out, 0o777)
     db = folder / "store.db"
-    env = {**os.environ, "TRACKER_NOW": FROZEN.isoformat()}
+    env = {**os.environ, "TRACKER_NOW": FROZEN.isoformat(),
+           "XDG_CONFIG_HOME": "/nonexistent"}  # another user reads no config of ours
     subprocess.run(TRACKER + ["--db", str(db), "--catalog", str(catalog), "list"], env=env,
                    check=True, capture_output=True)
     os.chmod(db, 0o444)

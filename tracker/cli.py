@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import click
 
 from tracker import __version__
+from tracker import completion as complete
 from tracker.errors import EXIT_STORE, EXIT_USAGE, OutputClosed, TrackerError
 
 EXIT_CODES = """\b
@@ -49,6 +50,8 @@ class Env:
     catalog_path: str | None
     _catalog: object = field(default=None, repr=False)
     _store: object = field(default=None, repr=False)
+    settings: object = field(default=None, repr=False)
+    """The resolved :class:`tracker.config.Settings` (store, window, watch list, ...)."""
 
     def catalog(self, writes: bool = True):
         """The validated catalog; problems are printed one per line and exit with 2.
@@ -155,14 +158,19 @@ class _Group(click.Group):
                          EXIT_STORE) from None
 
 
-@click.group(cls=_Group, invoke_without_command=True, epilog=EXIT_CODES)
+@click.group(cls=_Group, invoke_without_command=True, epilog=EXIT_CODES,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="TRACKER_DB", metavar="PATH",
               help="The SQLite store (env TRACKER_DB; default: in the user data directory).")
 @click.option("--catalog", "catalog_path", envvar="TRACKER_CATALOG", metavar="PATH",
               help="The catalog YAML (env TRACKER_CATALOG; default: the shipped one).")
+@click.option("--config", "config_file", envvar="TRACKER_CONFIG", metavar="PATH",
+              help="The config file (env TRACKER_CONFIG; default: config.toml in the user "
+                   "config directory; `tracker config` shows it).")
 @click.version_option(__version__, prog_name="tracker")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None, catalog_path: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, catalog_path: str | None,
+        config_file: str | None) -> None:
     """The analyst's terminal for the state of international AI coordination.
 
     With no command, opens the dashboard on a terminal (and prints every table when its
@@ -172,7 +180,10 @@ def cli(ctx: click.Context, db: str | None, catalog_path: str | None) -> None:
     Example:
       tracker --db ./tracker.db list --category mechanisms
     """
-    ctx.obj = Env(db, catalog_path)
+    from tracker.cli_config import settings_for
+
+    settings = settings_for(ctx)  # option > environment > config file > default
+    ctx.obj = Env(settings.get("store"), settings.get("catalog"), settings=settings)
     from tracker.dates import utcnow
 
     utcnow()  # a bad TRACKER_NOW is one line here, before anything is read or written
@@ -183,14 +194,13 @@ def cli(ctx: click.Context, db: str | None, catalog_path: str | None) -> None:
         if _interactive() or served_by_web():
             from screens.app import TrackerApp  # the only import of the Textual layer
 
-            app = TrackerApp(store, ctx.obj.catalog)  # the catalog loads when r needs it
-            app.run()
-            if app.return_code:  # it stopped on an error (printed above): never exit 0
-                ctx.exit(app.return_code)
+            from tracker.cli_config import run_dashboard
+
+            run_dashboard(TrackerApp, store, ctx.obj)  # the catalog loads when r needs it
             return
         from tracker import reports
 
-        reports.list_rows(store.db, sys.stdout, "table")
+        reports.list_rows(store.db, sys.stdout, "table", watch=settings.watch)
 
 
 def _interactive() -> bool:
@@ -203,7 +213,7 @@ def _env(ctx: click.Context) -> Env:
 
 
 @cli.command("list")
-@click.option("--category", "-c", metavar="ID",
+@click.option("--category", "-c", metavar="ID", shell_complete=complete.categories,
               help="Only this category (`tracker list --categories` lists them).")
 @click.option("--categories", "show_categories", is_flag=True,
               help="List the categories (id, title, rows) instead of their rows.")
@@ -228,7 +238,9 @@ def list_cmd(ctx: click.Context, category: str | None, show_categories: bool, fm
     if category and category not in known:
         raise Failed(f"--category: unknown category {category!r} "
                      f"(allowed: {', '.join(known)})")
-    reports.list_rows(db, sys.stdout, fmt, category)
+    env = _env(ctx)
+    reports.list_rows(db, sys.stdout, fmt, category,
+                      watch=env.settings.watch if env.settings and fmt == "table" else ())
 
 
 def _known(env: Env, indicator_id: str):
@@ -241,7 +253,7 @@ def _known(env: Env, indicator_id: str):
 
 
 @cli.command()
-@click.argument("indicator_id", metavar="ID")
+@click.argument("indicator_id", metavar="ID", shell_complete=complete.indicators)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="Tables, or JSON for scripts.")
 @click.pass_context
@@ -259,8 +271,9 @@ def show(ctx: click.Context, indicator_id: str, fmt: str) -> None:
 
 
 @cli.command()
-@click.argument("indicator_id", metavar="ID")
-@click.argument("field_name", metavar="[FIELD]", required=False)
+@click.argument("indicator_id", metavar="ID", shell_complete=complete.indicators)
+@click.argument("field_name", metavar="[FIELD]", required=False,
+                shell_complete=complete.fields)
 @FORMAT
 @click.pass_context
 def history(ctx: click.Context, indicator_id: str, field_name: str | None, fmt: str) -> None:
@@ -284,8 +297,8 @@ def history(ctx: click.Context, indicator_id: str, field_name: str | None, fmt: 
 
 
 @cli.command("set")
-@click.argument("indicator_id", metavar="ID")
-@click.argument("field_name", metavar="FIELD")
+@click.argument("indicator_id", metavar="ID", shell_complete=complete.indicators)
+@click.argument("field_name", metavar="FIELD", shell_complete=complete.fields)
 @click.argument("value")
 @click.option("--as-of", metavar="DATE", help="When it was true: YYYY, YYYY-MM or YYYY-MM-DD "
               "(default: today).")
@@ -321,7 +334,7 @@ def set_cmd(ctx: click.Context, indicator_id: str, field_name: str, value: str,
 
 
 @cli.command()
-@click.argument("mechanism_id", metavar="MECHANISM")
+@click.argument("mechanism_id", metavar="MECHANISM", shell_complete=complete.mechanisms)
 @click.option("--role", type=click.Choice(["signed", "ratified", "endorsed", "member",
                                            "observer", "declined", "withdrew"]),
               help="Only entries with this role.")
@@ -358,7 +371,7 @@ def validate(ctx: click.Context, path: str | None) -> None:
     """
     env = _env(ctx)
     if path:
-        env = Env(env.db, path)
+        env = Env(env.db, os.path.expanduser(path), settings=env.settings)
     catalog = env.catalog(writes=False)
     m = catalog.model
     from tracker.text import count
@@ -376,6 +389,8 @@ from tracker import cli_serve  # noqa: E402,F401
 from tracker import cli_audit  # noqa: E402,F401
 from tracker import cli_withdraw  # noqa: E402,F401
 from tracker import cli_party  # noqa: E402,F401
+from tracker import cli_config  # noqa: E402,F401
+from tracker import cli_events  # noqa: E402,F401
 from tracker.cli_main import main  # noqa: E402,F401  (the console script's entry point)
 
 if __name__ == "__main__":  # pragma: no cover

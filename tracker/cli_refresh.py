@@ -7,14 +7,15 @@ import sys
 
 import click
 
-from tracker import render
-from tracker.cli import Env, Failed, cli
+from tracker import completion as complete, render
+from tracker.cli import FORMAT, Env, Failed, cli
 from tracker.errors import EXIT_SOURCES_FAILED
 from tracker.text import count
 
 
 @cli.command()
 @click.option("--source", "-s", "only", multiple=True, metavar="ID",
+              shell_complete=complete.sources,
               help="Only this source (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Fetch and show what would change; write nothing.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the changes and the failures.")
@@ -106,8 +107,10 @@ async def _run(run, store, catalog, make_client, only, dry_run, interactive, **l
 @click.argument("proposal_ids", metavar="[ID]...", nargs=-1, type=int)
 @click.option("--author", default=lambda: os.environ.get("USER") or "analyst",
               show_default="$USER", help="Who decides.")
+@FORMAT
 @click.pass_context
-def review(ctx: click.Context, action: str, proposal_ids: tuple[int, ...], author: str) -> None:
+def review(ctx: click.Context, action: str, proposal_ids: tuple[int, ...], author: str,
+           fmt: str) -> None:
     """List fetched values waiting for review, or accept or reject them (logged).
 
     `reopen` puts a rejected proposal back in the queue.
@@ -115,6 +118,7 @@ def review(ctx: click.Context, action: str, proposal_ids: tuple[int, ...], autho
     \b
     Example:
       tracker review
+      tracker review --format csv > proposals.csv
       tracker review accept 3 4 --author ana
       tracker review reopen 5
     """
@@ -123,6 +127,11 @@ def review(ctx: click.Context, action: str, proposal_ids: tuple[int, ...], autho
     store = ctx.find_object(Env).store()
     if action == "list":
         rows = queue.pending(store)
+        if fmt != "table":
+            from tracker.cli_formats import proposals
+
+            proposals(sys.stdout, fmt, rows, queue.describe)
+            return
         if not rows:
             click.echo("No proposals are waiting for review.")
             return
@@ -142,18 +151,25 @@ def review(ctx: click.Context, action: str, proposal_ids: tuple[int, ...], autho
 
 
 @cli.command()
+@FORMAT
 @click.pass_context
-def sources(ctx: click.Context) -> None:
+def sources(ctx: click.Context, fmt: str) -> None:
     """Show each declared source and its health: last success, status, failures, last error.
 
     \b
     Example:
       tracker sources
+      tracker sources --format json
     """
     from tracker.source_health import health
 
     store = ctx.find_object(Env).store()
     rows = health(store)
+    if fmt != "table":
+        from tracker.cli_formats import source_rows
+
+        source_rows(sys.stdout, fmt, rows)
+        return
     if not rows:
         click.echo("No sources are declared in the catalog.")
         return

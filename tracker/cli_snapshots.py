@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from tracker import render
+from tracker import completion as complete, render
 from tracker.cli import Env, Failed, cli
 from tracker.text import count
 
@@ -24,15 +25,17 @@ def _trend(direction: str, flip: bool = False):
 
 
 @cli.command()
-@click.option("--since", "-s", default="1y", show_default=True, metavar="WINDOW",
-              help="A date (YYYY, YYYY-MM, YYYY-MM-DD), 7d, 30d, 90d, 1y, 3y, ... or all.")
+@click.option("--since", "-s", metavar="WINDOW",
+              help="A date (YYYY, YYYY-MM, YYYY-MM-DD), 7d, 30d, 90d, 1y, 3y, ... or all "
+                   "(default: TRACKER_WINDOW, the config file's window, else 1y).")
 @click.option("--due", is_flag=True, help="Also list the values due for review.")
 @click.option("--explain", metavar="FIGURE", help="List what one headline figure counts, "
               "each item with its source (e.g. us-and-china, parties).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="Tables, or JSON or CSV (the changes) for scripts.")
 @click.pass_context
-def trends(ctx: click.Context, since: str, due: bool, explain: str | None, fmt: str) -> None:
+def trends(ctx: click.Context, since: str | None, due: bool, explain: str | None,
+           fmt: str) -> None:
     """Show what changed in a window, newest first, with its direction.
 
     Directions come from each field's scale (better, worse, neutral; free text only
@@ -47,11 +50,15 @@ def trends(ctx: click.Context, since: str, due: bool, explain: str | None, fmt: 
       tracker trends --since 2025-06 --format json
       tracker trends --explain us-and-china
     """
-    store = ctx.find_object(Env).store()
+    env = ctx.find_object(Env)
+    settings = env.settings
+    if since is None:
+        since = (settings.get("window") if settings else None) or "1y"
+    store = env.store()
     if explain is not None:
         print_explain(store, sys.stdout, since, explain, fmt)
         return
-    print_trends(store, sys.stdout, since, fmt, due)
+    print_trends(store, sys.stdout, since, fmt, due, watch=settings.watch if settings else ())
 
 
 def print_explain(store, out, since: str, figure_id: str, fmt: str = "table") -> None:
@@ -83,7 +90,8 @@ def print_explain(store, out, since: str, figure_id: str, fmt: str = "table") ->
                  [[*row[:5], src(row[5])] for row in rows], wrap=(1, 3, 5))
 
 
-def print_trends(store, out, since: str, fmt: str = "table", due: bool = False) -> None:
+def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
+                 watch=()) -> None:
     """What `tracker trends` prints: headline figures, changes, flips, values due."""
     from tracker import headline
     from tracker import trends as engine
@@ -115,6 +123,10 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False) 
                     "ledgers could add more); `tracker trends --explain ID` lists what a "
                     "figure counts: " + ", ".join(f.id for f in figures) + ".")
     src = _sources(store.db, out)
+    if watch:  # a person's tables: the watched indicators' changes first, newest first
+        from tracker.cli_config import watch_first
+
+        changes = watch_first(changes, lambda c: c.indicator_id, list(watch))
     if not changes:
         render.paragraph(out, f"No changes dated since {start or 'the first record'}.")
         out.write("\n")
@@ -150,9 +162,14 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False) 
 @click.option("-o", "--output", metavar="FILE|DIR",
               help="A file, or a folder (existing, or ending in /) that gets a dated file "
                    "and latest.md, latest.json or a dated folder of CSV files (by --format) "
-                   "and records the snapshot. Default: standard output.")
+                   "and records the snapshot. Default: the configured export folder "
+                   "(`tracker config`), else standard output; `-o -`: standard output.")
+@click.option("--category", "-c", metavar="ID", shell_complete=complete.categories,
+              help="Only this category's table, wide as on screen: a row per indicator, a "
+                   "column per field, current values (a folder gets ID.md, .json or .csv).")
 @click.pass_context
-def export_cmd(ctx: click.Context, fmt: str, since: str | None, output: str | None) -> None:
+def export_cmd(ctx: click.Context, fmt: str, since: str | None, output: str | None,
+               category: str | None) -> None:
     """Write a snapshot: what changed, headline figures, every table, sources.
 
     The same store and options give byte-identical output. Exporting to a folder records
@@ -162,10 +179,20 @@ def export_cmd(ctx: click.Context, fmt: str, since: str | None, output: str | No
     Example:
       tracker export -o briefings/
       tracker export --format json --since 90d -o state.json
+      tracker export --category mechanisms --format csv -o mechanisms.csv
     """
     from tracker import export
 
-    store = ctx.find_object(Env).store()
+    env = ctx.find_object(Env)
+    if output is None and env.settings and env.settings.get("export_dir"):
+        output = os.path.join(env.settings.get("export_dir"), "")  # a folder
+    output = None if output == "-" else output
+    store = env.store()
+    if category is not None:
+        from tracker.cli_export_table import export_category
+
+        export_category(store, category, fmt, output)
+        return
     snapshot = export.build(store, fmt, since)
     if output is None:
         if fmt == "csv":

@@ -32,7 +32,18 @@ def console(file: TextIO | None = None) -> Console:
 
 
 def is_terminal(out: TextIO) -> bool:
-    """Whether ``out`` is an interactive terminal."""
+    """Whether tables go to ``out`` as Rich tables (with colour): on an interactive
+    terminal, or when ``FORCE_COLOR`` is set to anything but "" (force-color.org), e.g.
+    ``FORCE_COLOR=1 tracker list | less -R``. ``NO_COLOR`` (no-color.org) wins over it:
+    piped output is then plain text, and a terminal gets tables without colour."""
+    import os
+
+    if os.environ.get("FORCE_COLOR") and not os.environ.get("NO_COLOR"):
+        return True
+    return _isatty(out)
+
+
+def _isatty(out: TextIO) -> bool:
     try:
         return out.isatty()
     except (AttributeError, ValueError):
@@ -219,7 +230,7 @@ def paragraph(out: TextIO, text: str) -> None:
 def as_json(out: TextIO, data: Any) -> None:
     """Print ``data`` as JSON: indented for a person on a terminal, compact (and much
     faster to write) for scripts and files."""
-    if is_terminal(out):
+    if _isatty(out):  # FORCE_COLOR colours tables; JSON stays compact for scripts
         text = json.dumps(data, indent=2, ensure_ascii=False)
     else:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any, TextIO
 
@@ -43,10 +44,15 @@ def _label_row(row: queries.Row) -> str:
     return row.name
 
 
-def list_rows(db: Database, out: TextIO, fmt: str, category: str | None = None) -> int:
-    """Print every category's table (or one) with current values and as-of dates."""
+def list_rows(db: Database, out: TextIO, fmt: str, category: str | None = None,
+              watch: Sequence[str] = ()) -> int:
+    """Print every category's table (or one) with current values and as-of dates; the
+    indicators on the ``watch`` list come first in their tables, in the list's order."""
     cats = [c for c in queries.categories(db) if category in (None, c["id"])]
     all_rows = queries.rows(db, category)
+    if watch:
+        rank = {ident: i for i, ident in enumerate(watch)}
+        all_rows.sort(key=lambda r: rank.get(r.id, len(rank)))  # stable: the rest keep order
     if fmt == "json":
         render.as_json(out, {"categories": [
             {"id": c["id"], "title": c["title"],

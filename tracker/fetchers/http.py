@@ -18,7 +18,6 @@ import datetime as dt
 import email.utils
 import hashlib
 import io
-import os
 import string
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -37,6 +36,8 @@ MAX_TRIES = 3
 MAX_WAIT = 120.0
 """The longest a Retry-After is honoured for, in seconds; longer means "try next run"."""
 MAX_REDIRECTS = 5
+CONNECT_RETRIES = 3
+"""Connection attempts retried by the transport (refused, reset, DNS) before a source fails."""
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -50,9 +51,12 @@ _PLAIN = set(string.ascii_letters + string.digits + " !#$%&'*+,-./:;<=>?@[]^_`{|
 
 
 def contact() -> str:
-    """``TRACKER_CONTACT`` as a header may carry it: non-ASCII, control characters and
-    parentheses percent-encoded as UTF-8 (``José`` -> ``Jos%C3%A9``)."""
-    raw = " ".join(os.environ.get("TRACKER_CONTACT", "").split())
+    """The contact (``TRACKER_CONTACT``, else the config file's) as a header may carry it:
+    non-ASCII, control characters and parentheses percent-encoded as UTF-8
+    (``José`` -> ``Jos%C3%A9``)."""
+    from tracker.config import contact as configured
+
+    raw = " ".join(configured().split())
     return "".join(c if c in _PLAIN else "".join(f"%{b:02X}" for b in c.encode("utf-8",
                                                                               "replace"))
                    for c in raw)
@@ -73,7 +77,10 @@ def make_client(transport: httpx.AsyncBaseTransport | None = None,
     """
     return httpx.AsyncClient(
         headers={"User-Agent": user_agent(), "Accept-Encoding": ACCEPT_ENCODING},
-        timeout=timeout, follow_redirects=False, transport=transport,
+        timeout=timeout, follow_redirects=False,
+        # A refused or reset connection is tried again (after 0, 0.5 and 1 s) before the
+        # source fails; HTTP-level retries (429, 503) are get()'s.
+        transport=transport or httpx.AsyncHTTPTransport(retries=CONNECT_RETRIES),
     )
 
 

@@ -1,0 +1,34 @@
+"""`tracker export --category ID`: one table, wide, to standard output, a file or a folder."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from tracker.store import Store
+
+
+def export_category(store: Store, category: str, fmt: str, output: str | None) -> None:
+    """Write the category's wide table: to standard output when ``output`` is None, into a
+    folder (existing, or ending in a separator) as ``ID.EXT``, else to the file named."""
+    from tracker.export.files import guard_outputs, publish
+    from tracker.export.category import EXTENSIONS, text
+
+    body = text(store.db, category, fmt)
+    if output is None:
+        sys.stdout.write(body)
+        return
+    target = Path(os.path.expanduser(output))
+    if output.endswith(("/", os.sep)) or target.is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+        target = target / f"{category}.{EXTENSIONS[fmt]}"
+    elif not target.parent.is_dir():
+        from tracker.errors import TrackerError
+
+        raise TrackerError(f"-o {output}: folder {target.parent} does not exist")
+    guard_outputs([target], store.path, "-o")
+    publish({target: body}, "-o")
+    click.echo(f"wrote {target}", err=True)
