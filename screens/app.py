@@ -22,6 +22,7 @@ from tracker.text import count
 
 from screens.base import DataScreen
 from screens.overview import OverviewScreen
+from screens.search import SearchProvider
 
 WINDOWS = ("30d", "90d", "1y", "3y", "all")
 """The trend windows `w` cycles through."""
@@ -63,6 +64,7 @@ class TrackerApp(App):
     }
     """Peer screens, each imported when first shown; the detail screen is pushed on top."""
     DEFAULT_MODE = "overview"
+    COMMANDS = App.COMMANDS | {SearchProvider}
     BINDINGS = [
         Binding("1", "switch_mode('overview')", "Overview", show=False),
         Binding("2", "switch_mode('tables')", "Tables", show=False),

@@ -38,6 +38,9 @@ WEIGHTS = (10.0, 10.0, 2.0, 1.0)
 """bm25 weights of the index's columns: title (name), aliases (and a party's code), keys
 (the row's id), body (description, value and note, URL)."""
 
+NAMES = "{title aliases keys}"
+"""An FTS5 column filter: the index's names, aliases, codes and ids."""
+
 MAX_WORDS = 32
 """The most words a query may have."""
 
@@ -95,20 +98,22 @@ def match_expression(query: str, prefix: bool = False) -> str:
 
 
 def search(db: Database, query: str, *, kinds: tuple[str, ...] | list[str] | None = None,
-           limit: int = 20, prefix: bool | None = None) -> list[Hit]:
+           limit: int = 20, prefix: bool | None = None, names: bool = False) -> list[Hit]:
     """The best ``limit`` hits for ``query``, best first.
 
     Args:
         kinds: only these kinds of hit (default: all of :data:`KINDS`).
         prefix: True: words match as prefixes; False: as whole (stemmed) words; None: whole
             words, then prefixes when whole words find nothing.
+        names: match only names, aliases, codes and ids (not descriptions, values, notes).
 
     Raises:
         TrackerError: the query has nothing to search for (see :func:`match_expression`).
     """
     kinds = tuple(kinds or KINDS)
     for attempt in ((False, True) if prefix is None else (prefix,)):
-        rows = _matches(db, match_expression(query, attempt), kinds, limit)
+        expression = match_expression(query, attempt)
+        rows = _matches(db, f"{NAMES} : ({expression})" if names else expression, kinds, limit)
         if rows:
             break
     return [_hit(db, *row) for row in rows]
@@ -195,7 +200,7 @@ def find_indicator(db: Database, text: str) -> str:
     found = exact
     if not found and _WORD.search(text) and len(text.split()) <= MAX_WORDS:
         expression = match_expression(text, prefix=True)
-        for scope in ("{title aliases keys} : ", ""):
+        for scope in (f"{NAMES} : ", ""):
             found = [r[0] for r in db.execute(
                 "SELECT d.ref FROM search_docs_fts JOIN search_docs AS d "
                 "ON d.id = search_docs_fts.rowid WHERE search_docs_fts MATCH ? "
