@@ -229,3 +229,24 @@ def test_a_store_from_before_the_index_is_indexed_on_upgrade(tmp_path):
     index_matches_tables(store.db)
     assert store.db["search_docs"].detect_fts() == "search_docs_fts"  # Datasette finds it
     store.close()
+
+
+def test_a_result_marks_the_matched_words_in_its_title_or_its_snippet():
+    from tracker.cli_search import _result
+    from tracker.search import Hit
+
+    long = Hit("indicator", "cets-225", "Council of Europe Convention (CETS 225)",
+               "…Europe Convention (CETS 225)", ((20, 24), (25, 28)), -1.0)
+    text = _result(long, terminal=True)
+    assert text.plain == long.title
+    assert [text.plain[s.start:s.end] for s in text.spans] == ["CETS", "225"]
+    note = Hit("value", "hot-lines", "Hot lines · Feasibility", "Talks in Vilnius",
+               ((9, 16),), -1.0, field="feasibility", date="2024-06", current=False)
+    text = _result(note, terminal=True)
+    assert text.plain == ("Hot lines · Feasibility, as of 2024-06 (superseded)\n"
+                          "Talks in Vilnius")
+    assert [text.plain[s.start:s.end] for s in text.spans] == ["Vilnius"]
+    assert _result(note, terminal=False).plain.endswith("(superseded) — Talks in Vilnius")
+    by_id = Hit("event", "cets-225-adopted", "Convention adopted", "cets-225-adopted",
+                ((0, 4),), -1.0, date="2024-05-17")
+    assert _result(by_id, terminal=True).plain == "Convention adopted (2024-05-17)"

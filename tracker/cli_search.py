@@ -58,10 +58,10 @@ def search(ctx: click.Context, query: tuple[str, ...], kinds: tuple[str, ...], l
     if not hits:
         render.paragraph(out, f"Nothing matches {text!r}.")
         return
+    terminal = render.is_terminal(out)
     render.table(out, f"{count(len(hits), 'result')} for {text!r}, best first",
-                 ["Kind", "Id", "Title", "Match"],
-                 [[h.kind, h.id, _title(h), _snippet(h)] for h in hits],
-                 keep=(1,), wrap=(2, 3))
+                 ["Kind", "Id", "Result"],
+                 [[h.kind, h.id, _result(h, terminal)] for h in hits], keep=(1,), wrap=(2,))
 
 
 def _csv(value: object) -> object:
@@ -81,11 +81,23 @@ def _title(hit) -> str:
     return title + (" (retired)" if hit.retired else "")
 
 
-def _snippet(hit):
-    """The matching text, its matched words in bold (plain when piped)."""
+def _result(hit, terminal: bool):
+    """The hit's title, then the text that matched unless it is the title or the id; the
+    matched words in bold on a terminal."""
     from rich.text import Text
 
-    text = Text(hit.snippet)
-    for start, end in hit.highlights:
-        text.stylize("bold", start, end)
-    return text
+    result = Text(_title(hit))
+    core = hit.snippet.strip("…")
+    at = hit.title.find(core) if core else -1
+    if at >= 0:  # the title matched: mark the words there
+        shift = at - (len(hit.snippet) - len(hit.snippet.lstrip("…")))
+        for start, end in hit.highlights:
+            result.stylize("bold", start + shift, end + shift)
+        return result
+    if core and core != hit.id:
+        snippet = Text(hit.snippet)
+        for start, end in hit.highlights:
+            snippet.stylize("bold", start, end)
+        result.append("\n" if terminal else " — ")
+        result.append_text(snippet)
+    return result
