@@ -250,3 +250,30 @@ def test_a_result_marks_the_matched_words_in_its_title_or_its_snippet():
     by_id = Hit("event", "cets-225-adopted", "Convention adopted", "cets-225-adopted",
                 ((0, 4),), -1.0, date="2024-05-17")
     assert _result(by_id, terminal=True).plain == "Convention adopted (2024-05-17)"
+
+
+def test_datasette_searches_the_index(tmp_path, run):
+    import asyncio
+
+    import yaml
+    from datasette.app import Datasette
+
+    from conftest import DATA
+
+    assert run("list").exit_code == 0
+    metadata = yaml.safe_load((DATA.parent.parent / "metadata.yml").read_text("utf-8"))
+
+    async def ask():
+        ds = Datasette([str(run.db)], metadata=metadata)
+        await ds.invoke_startup()
+        name = run.db.stem
+        found = (await ds.client.get(
+            f"/{name}/search_docs.json?_search=treaty&_shape=array")).json()
+        tables = (await ds.client.get(f"/{name}.json")).json()["tables"]
+        return found, tables
+
+    found, tables = asyncio.run(ask())
+    assert {(r["kind"], r["ref"]) for r in found} == {("indicator", "test-treaty"),
+                                                     ("event", "treaty-opens")}
+    hidden = {t["name"] for t in tables if t["hidden"]}
+    assert "search_docs_fts" in hidden and "search_docs" not in hidden
