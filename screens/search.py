@@ -14,10 +14,12 @@ from functools import partial
 
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
+from textual.markup import escape
 
 from tracker.errors import TrackerError
 from tracker.search import Hit as Found
 from tracker.store import Store
+from tracker.text import one_line
 
 KINDS = ("indicator", "party", "event")
 LIMIT = 12
@@ -53,7 +55,7 @@ class SearchProvider(Provider):
             label = hit.title + (f" ({hit.id})" if hit.kind != "event" else f" ({hit.date})")
             yield Hit(max(0.5, 1.0 - rank * 0.02), self._display(label, words),
                       partial(open_hit, self.app, hit), text=label,
-                      help=f"{hit.kind} {hit.id}: {OPENS[hit.kind]}")
+                      help=escape(f"{hit.kind} {one_line(hit.id)}: {OPENS[hit.kind]}"))
 
     def _display(self, label: str, words: list[str]) -> Content:
         """The label as plain text (never markup) with the typed words' matches marked."""

@@ -95,3 +95,30 @@ async def test_an_event_opens_the_calendar_on_its_row(shipped_db):
         assert app.focused is past
         key = past.coordinate_to_cell_key(past.cursor_coordinate).row_key.value
         assert key == "cets-225-opened-for-signature"
+
+
+async def test_untrusted_names_show_literally_and_odd_queries_find_nothing(tmp_path, catalog):
+    store = Store.open(tmp_path / "s.db", clock=lambda: FROZEN)
+    sync(store, catalog)
+    with store.transaction() as db:
+        db["events"].insert({"id": "ev-[red]x[/]", "date": "2027-01-01",
+                             "title": "[bold]Evil[/] \x1b[31msummit", "kind": "summit"})
+    store.close()
+    from screens.app import TrackerApp
+
+    app = TrackerApp(Store.open(tmp_path / "s.db", clock=lambda: FROZEN), catalog,
+                     clock=lambda: FROZEN)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        labels = await palette(pilot, "evil")
+        assert labels == ["[bold]Evil[/] summit (2027-01-01)"]
+        options = app.screen.query_one("CommandList")
+        assert "event ev-[red]x[/]: show it in the Calendar" in \
+            str(options.get_option_at_index(0).prompt)
+        await pilot.press("escape")
+        for query in ['"', "NEAR(", "*"]:
+            await pilot.press("ctrl+p")
+            await pilot.press(*query)
+            await pilot.pause(0.3)
+            assert isinstance(app.screen, CommandPalette)
+            await pilot.press("escape")
