@@ -277,3 +277,41 @@ def test_datasette_searches_the_index(tmp_path, run):
                                                      ("event", "treaty-opens")}
     hidden = {t["name"] for t in tables if t["hidden"]}
     assert "search_docs_fts" in hidden and "search_docs" not in hidden
+
+
+def test_refresh_and_review_reach_the_index(tmp_path, monkeypatch):
+    import shutil
+
+    import httpx
+
+    import tracker.fetchers as fetchers
+    from conftest import Cli
+    from fakes import Sources
+
+    real = fetchers.make_client
+    monkeypatch.setattr(fetchers, "make_client", lambda: real(httpx.MockTransport(Sources())))
+    monkeypatch.setattr("tracker.refresh.HOST_DELAY", 0)
+    shutil.copy(DATA / "catalog-sources.yaml", tmp_path / "catalog.yaml")
+    run = Cli(tmp_path / "store.db", tmp_path / "catalog.yaml")
+    assert run("refresh").exit_code == 0
+    found = [(h["kind"], h["id"], h["field"]) for h in hits(run, "10000", "--kind", "value")]
+    assert ("value", "pace-mismatch", "documents") in found
+    store = Store.open(run.db)
+    with store.transaction() as db:
+        proposals = db["proposals"]
+        proposals.insert({
+            "kind": "observation", "indicator_id": "pace-mismatch", "field": "severity",
+            "value": "Low", "as_of": "2026-10", "source_id": "s", "source_url":
+            "https://example.org/s", "confidence": "low", "reason": "manual",
+            "note": "Seen in a Tallinn readout", "status": "pending",
+            "created_at": "2026-10-02T00:00:00Z"})
+        proposal = proposals.last_pk
+    store.close()
+    assert hits(run, "tallinn") == []  # waiting for review: not a value yet
+    assert run("review", "accept", str(proposal), "--author", "ana").exit_code == 0
+    [accepted] = hits(run, "tallinn")
+    assert (accepted["id"], accepted["field"], accepted["current"]) == \
+        ("pace-mismatch", "severity", True)
+    store = Store.open(run.db)
+    index_matches_tables(store.db)
+    store.close()

@@ -29,7 +29,8 @@ def search(ctx: click.Context, query: tuple[str, ...], kinds: tuple[str, ...], l
     note) and show the matching text, the matched words in bold on a terminal. Every word
     must match, as a whole word (stemmed: "treaty" finds "treaties") or, when that finds
     nothing, as the start of a word ("cet" finds "CETS"). Words are taken literally:
-    quotes, AND, OR, NOT, NEAR, * and - are not search operators.
+    quotes, AND, OR, NOT, NEAR, * and - are not search operators (a query that starts
+    with - follows --: tracker search -- -x).
 
     Earlier values are found too (history is kept): a value hit gives the indicator's id,
     the field, its as-of date, and whether it is the field's current value.

@@ -159,8 +159,9 @@ def _hit(db: Database, kind: str, ref: str, raw: str, rank: float) -> Hit:
                          [ref]).fetchone()
         title, extra["date"], extra["retired"] = row[0], row[1], row[2] is not None
     else:
-        row = db.execute("SELECT url, retired_at FROM sources WHERE id = ?", [ref]).fetchone()
-        title, extra["retired"] = row[0], row[1] is not None
+        row = db.execute("SELECT kind, url, retired_at FROM sources WHERE id = ?",
+                         [ref]).fetchone()
+        title, extra["retired"] = f"{row[0]} {row[1]}", row[2] is not None
     return Hit(kind, ref, " ".join(clean(title).split()), snippet, highlights, rank, **extra)
 
 
