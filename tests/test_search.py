@@ -315,3 +315,14 @@ def test_refresh_and_review_reach_the_index(tmp_path, monkeypatch):
     store = Store.open(run.db)
     index_matches_tables(store.db)
     store.close()
+
+
+def test_every_searchable_table_keeps_its_triggers(store):
+    """A later migration that rebuilds a table (sqlite-utils' transform drops triggers)
+    must make the index's triggers again, or the index silently stops following it."""
+    from tracker.store.migrations import SEARCH_KINDS
+
+    names = {t.name for t in store.db.triggers}
+    for table, *_ in SEARCH_KINDS.values():
+        assert {f"search_{table}_{op}" for op in ("ai", "au", "ad")} <= names, table
+    assert {"search_docs_ai", "search_docs_au", "search_docs_ad"} <= names
