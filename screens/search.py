@@ -52,7 +52,7 @@ class SearchProvider(Provider):
         found = await asyncio.to_thread(find, self.app.store_path, query)
         words = re.findall(r"[^\W_]+", query)
         for rank, hit in enumerate(found):
-            label = hit.title + (f" ({hit.id})" if hit.kind != "event" else f" ({hit.date})")
+            label = f"{hit.title} ({hit.date if hit.kind == 'event' else hit.id})"
             yield Hit(max(0.5, 1.0 - rank * 0.02), self._display(label, words),
                       partial(open_hit, self.app, hit), text=label,
                       help=escape(f"{hit.kind} {one_line(hit.id)}: {OPENS[hit.kind]}"))

@@ -116,7 +116,7 @@ def search(db: Database, query: str, *, kinds: tuple[str, ...] | list[str] | Non
         rows = _matches(db, f"{NAMES} : ({expression})" if names else expression, kinds, limit)
         if rows:
             break
-    return [_hit(db, *row) for row in rows]
+    return [hit for hit in (_hit(db, *row) for row in rows) if hit is not None]
 
 
 def _matches(db: Database, expression: str, kinds: tuple[str, ...], limit: int) -> list:
@@ -132,35 +132,47 @@ def _matches(db: Database, expression: str, kinds: tuple[str, ...], limit: int) 
         [_OPEN, _CLOSE, expression, *kinds, limit]).fetchall()
 
 
-def _hit(db: Database, kind: str, ref: str, raw: str, rank: float) -> Hit:
+def _hit(db: Database, kind: str, ref: str, raw: str, rank: float) -> Hit | None:
+    """The hit, or None when its row is gone (an index out of step: never shown)."""
     snippet, highlights = split_snippet(raw or "")
     extra: dict = {}
     if kind == "indicator":
         row = db.execute("SELECT name, retired_at FROM indicators WHERE id = ?", [ref]).fetchone()
-        title, extra["retired"] = (row[0], row[1] is not None) if row else (ref, False)
+        if row is None:
+            return None
+        title, extra["retired"] = row[0], row[1] is not None
     elif kind == "value":
         observation = int(ref)
-        ref, field, date, name, label, retired = db.execute(
+        row = db.execute(
             "SELECT o.indicator_id, o.field, o.as_of, i.name, f.label, i.retired_at "
-            "FROM observations o JOIN indicators i ON i.id = o.indicator_id "
+            "FROM observations o LEFT JOIN indicators i ON i.id = o.indicator_id "
             "LEFT JOIN fields f ON f.category_id = i.category_id AND f.field = o.field "
             "WHERE o.id = ?", [observation]).fetchone()
+        if row is None:
+            return None
+        ref, field, date, name, label, retired = row
         latest = db.execute(
             "SELECT id FROM observations WHERE indicator_id = ? AND field = ? "
             "ORDER BY as_of DESC, recorded_at DESC, id DESC LIMIT 1", [ref, field]).fetchone()
-        title = f"{name} · {label or field}"
+        title = f"{name or ref} · {label or field}"
         extra = {"field": field, "date": date, "current": latest[0] == observation,
                  "retired": retired is not None}
     elif kind == "party":
-        title = (db.execute("SELECT name FROM parties WHERE code = ?", [ref]).fetchone()
-                 or [ref])[0]
+        row = db.execute("SELECT name FROM parties WHERE code = ?", [ref]).fetchone()
+        if row is None:
+            return None
+        title = row[0] or ref
     elif kind == "event":
         row = db.execute("SELECT title, date, retired_at FROM events WHERE id = ?",
                          [ref]).fetchone()
+        if row is None:
+            return None
         title, extra["date"], extra["retired"] = row[0], row[1], row[2] is not None
     else:
         row = db.execute("SELECT kind, url, retired_at FROM sources WHERE id = ?",
                          [ref]).fetchone()
+        if row is None:
+            return None
         title, extra["retired"] = f"{row[0]} {row[1]}", row[2] is not None
     return Hit(kind, ref, " ".join(clean(title).split()), snippet, highlights, rank, **extra)
 
