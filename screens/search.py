@@ -1,7 +1,8 @@
 """The command palette (ctrl+p) finds indicators, parties and events by name and opens them.
 
-An indicator opens its detail screen, a party the Participation screen with its row
-highlighted, an event the Calendar with its row highlighted. The search is the store's
+An indicator opens its detail screen, a party its profile (the Party screen, where there
+is one; else the Participation screen with its row highlighted), an event the Calendar
+with its row highlighted. The search is the store's
 full-text index (:mod:`tracker.search`), read in a thread with its own connection, every
 word matched as the start of a word, so "cets" offers CETS 225 as it is typed.
 """
@@ -55,7 +56,7 @@ class SearchProvider(Provider):
             label = f"{hit.title} ({hit.date if hit.kind == 'event' else hit.id})"
             yield Hit(max(0.5, 1.0 - rank * 0.02), self._display(label, words),
                       partial(open_hit, self.app, hit), text=label,
-                      help=escape(f"{hit.kind} {one_line(hit.id)}: {OPENS[hit.kind]}"))
+                      help=escape(f"{hit.kind} {one_line(hit.id)}: {opens(hit)}"))
 
     def _display(self, label: str, words: list[str]) -> Content:
         """The label as plain text (never markup) with the typed words' matches marked."""
@@ -67,12 +68,32 @@ class SearchProvider(Provider):
         return content
 
 
+def opens(hit: Found) -> str:
+    """What choosing the hit does, as its help line says."""
+    return "open its profile" if hit.kind == "party" and party_screen() else OPENS[hit.kind]
+
+
+def party_screen():
+    """The Party screen (a party's profile), where this dashboard has one; else None, and a
+    party opens on its row in Participation."""
+    import importlib.util
+
+    if importlib.util.find_spec("screens.party") is None:
+        return None
+    from screens.party import PartyScreen
+
+    return PartyScreen
+
+
 def open_hit(app, hit: Found) -> None:
     """Show what the palette found."""
     if hit.kind == "indicator":
         from screens.detail import DetailScreen
 
         app.push_screen(DetailScreen(hit.id))
+        return
+    if hit.kind == "party" and party_screen() is not None:
+        app.push_screen(party_screen()(hit.id))
         return
     mode, tables = ("participation", ("#matrix",)) if hit.kind == "party" else \
         ("calendar", ("#coming", "#past"))

@@ -62,13 +62,20 @@ async def test_cets_opens_the_detail_of_cets_225(shipped_db):
         assert isinstance(app.screen, DetailScreen) and app.screen.indicator_id == "cets-225"
 
 
-async def test_a_party_opens_participation_on_its_row(shipped_db):
+async def test_a_party_opens_its_profile_or_its_row_in_participation(shipped_db):
+    from screens.search import party_screen
+
     app = make_app(shipped_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await app.workers.wait_for_complete()
         labels = await palette(pilot, "india")
         assert labels[0] == "India (IND)"
         await pilot.press("enter")
+        if party_screen() is not None:  # where the dashboard has a Party screen
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, party_screen()) and app.screen.code == "IND"
+            return
         for _ in range(100):
             await app.workers.wait_for_complete()
             await pilot.pause(0.02)
