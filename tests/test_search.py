@@ -190,7 +190,7 @@ def test_names_aliases_and_ambiguity_on_the_shipped_catalog(tmp_path):
 
 
 def test_a_store_from_before_the_index_is_indexed_on_upgrade(tmp_path):
-    from tracker.store.migrations import _v6_search_index
+    from tracker.store.migrations import _search_index
 
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path)
@@ -208,7 +208,7 @@ def test_a_store_from_before_the_index_is_indexed_on_upgrade(tmp_path):
     import sqlite_utils
 
     db = sqlite_utils.Database(conn)
-    migrate(db, MIGRATIONS.index(_v6_search_index))
+    migrate(db, MIGRATIONS.index(_search_index))
     db["categories"].insert({"id": "c", "title": "C", "position": 0})
     db["indicators"].insert({"id": "hot-lines", "category_id": "c", "name": "Hot lines",
                              "aliases": '["Crisis channels"]', "description": "Red phones"})

@@ -203,7 +203,7 @@ SEARCH_KINDS = {
 value and note, URL)."""
 
 
-def _v6_search_index(db: sqlite_utils.Database) -> None:
+def _search_index(db: sqlite_utils.Database) -> None:
     """Full-text search over indicators, values and their notes, parties, events, sources.
 
     ``search_docs`` holds one document per searchable row, kept in step by triggers on
@@ -253,7 +253,7 @@ def _v6_search_index(db: sqlite_utils.Database) -> None:
                    f"AND ref = CAST(old.{key} AS TEXT); END")
 
 MIGRATIONS: list[Migration] = [_v1_content, _v2_runs_and_sources, _v3_entry_into_force,
-                               _v4_review_queue, _v5_fast_current_values, _v6_search_index]
+                               _v4_review_queue, _v5_fast_current_values, _search_index]
 """Migration ``i`` brings a store from version ``i`` to ``i + 1``."""
 
 LATEST = len(MIGRATIONS)
