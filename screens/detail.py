@@ -11,13 +11,16 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
-from tracker import queries
+from tracker import criteria, queries
 from tracker.text import one_line
 from tracker.store import Store
 
 from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import ROLE_STYLES, add_columns, cell, lines, valued
+
+
+CRITERION_STYLES = {"yes": "green", "partly": "yellow", "no": "red", "unknown": "dim"}
 
 
 @dataclass
@@ -31,6 +34,8 @@ class Detail:
     events: list[dict] = field(default_factory=list)
     progress: str = ""
     category_title: str = ""
+    criteria: object = None
+    """The mechanism's six criteria and fit (tracker.criteria.MechanismCriteria), if any."""
 
 
 def series(history: list[dict], f: dict) -> list[float]:
@@ -83,6 +88,8 @@ class DetailScreen(DataScreen):
         with VerticalScroll(id="detail"):
             yield Static(id="title", classes="title", markup=False)
             yield Static(id="about", markup=False)
+            yield Static(id="criteria-title", classes="section", markup=False)
+            yield Static(id="criteria", markup=False)
             yield Static("Current values", classes="section", markup=False)
             yield Static(id="current", markup=False)
             yield VerticalScroll(id="plots")
@@ -105,7 +112,9 @@ class DetailScreen(DataScreen):
         return Detail(ind, cats[ind["category_id"]]["fields"], row,
                       queries.history(store.db, self.indicator_id), head, entries,
                       queries.events_for(store.db, self.indicator_id), progress(store, ind),
-                      cats[ind["category_id"]]["title"])
+                      cats[ind["category_id"]]["title"],
+                      criteria.load(store.db).get(self.indicator_id)
+                      if ind["category_id"] == "mechanisms" else None)
 
     def show(self, data: Detail) -> None:
         if data.indicator is None:
@@ -119,13 +128,10 @@ class DetailScreen(DataScreen):
         about = [ind["description"] or ""]
         if ind["aliases"]:
             about.append("Also known as: " + "; ".join(ind["aliases"]))
-        if ind["criteria_un"]:
-            about.append(f"Criteria: {ind['criteria_un']} the UN · {ind['criteria_purpose']} "
-                         f"purpose · {ind['criteria_binding']} ({ind['criteria_confidence']} "
-                         f"confidence: {ind['criteria_note'] or ind['criteria_source']})")
         if data.progress:
             about.append(data.progress)
         self.query_one("#about", Static).update("\n".join(a for a in about if a))
+        self._criteria(data)
         self._current(data)
         self._plots(data)
         self._history(data)
@@ -140,6 +146,26 @@ class DetailScreen(DataScreen):
             self.urls["events"][e["id"]] = e["source"]
         self.query_one("#events-title").display = bool(data.events)
         events.display = bool(data.events)
+
+    def _criteria(self, data: Detail) -> None:
+        """The essay's six criteria, each with its value, rationale and source, and the fit."""
+        crit = data.criteria
+        shown = crit is not None and crit.fit is not None
+        self.query_one("#criteria-title").display = shown
+        self.query_one("#criteria", Static).display = shown
+        if not shown:
+            return
+        self.query_one("#criteria-title", Static).update(
+            f"Essay criteria · fit {crit.fit.shown}")
+        text = Text()
+        for c in crit.criteria:
+            text.append(f"{criteria.LABELS[c.key]}: ", style="bold")
+            text.append(c.shown, style=CRITERION_STYLES.get(c.value, ""))
+            text.append(f"  {c.confidence} confidence · {one_line(c.rationale)} · "
+                        f"{one_line(c.source)}\n", "dim")
+        text.append(f"Fit {crit.fit.shown}: {crit.fit.rationale} (rules: docs/catalog.md)",
+                    "italic")
+        self.query_one("#criteria", Static).update(text)
 
     def _current(self, data: Detail) -> None:
         """Whole current values, wrapped: long text is never cut here."""

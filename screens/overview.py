@@ -58,7 +58,8 @@ class OverviewScreen(DataScreen):
         yield NavBar("overview")
         with Vertical(id="overview"):
             yield Static(id="status", markup=False)
-            yield Static("Headline figures", classes="section", markup=False)
+            yield Static("Headline figures", id="figures-title", classes="section",
+                         markup=False)
             yield DataTable(id="figures", cursor_type="row", zebra_stripes=True)
             yield Static("Latest changes", id="latest-title", classes="section", markup=False)
             yield DataTable(id="latest", cursor_type="row", zebra_stripes=True)
@@ -73,15 +74,22 @@ class OverviewScreen(DataScreen):
     def show(self, data: Overview) -> None:
         start = data.since or "the first record"
         self.query_one("#status", Static).update(data.status)
+        self.query_one("#figures-title", Static).update(
+            f"Headline figures (then: {start}; enter: what a figure counts)")
         figures = self.query_one("#figures", DataTable)
         figures.clear(columns=True)
         width = self.size.width
-        now_width = max([3, *(len(f.text) for f in data.figures)])
+        now_width = max([3, *(len(f.value_text) for f in data.figures)])
         add_columns(figures, width, [("Figure", None, 0), ("Now", None, now_width),
-                                     (f"On {start}", None, 13), ("Trend", None, 10)])
+                                     ("Caveat", None, 10), ("Then", None, 5),
+                                     ("Trend", None, 5 if width < 100 else 10)])
         for f in data.figures:
-            figures.add_row(cell(f.label), cell(f.text),
-                            cell("" if f.before is None else f.before), trend(f.direction))
+            move = trend(f.direction)
+            figures.add_row(cell(f.label), cell(f.value_text),
+                            cell(f.flags, "yellow" if f.flags else ""),
+                            cell("" if f.before is None else f.before),
+                            move[:1] if width < 100 else move, key=f.id)
+        self.figures = {f.id: f for f in data.figures}
         self.query_one("#latest-title", Static).update(
             f"Latest changes since {start} (window {self.app.window}; w to change)"
             if data.changes else f"No changes dated since {start}: press w for a longer window")
@@ -95,6 +103,12 @@ class OverviewScreen(DataScreen):
                            trend(c.direction, c.flip), key=f"{c.indicator_id}|{c.field}|{c.as_of}|{c.party or ''}")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        figure = getattr(self, "figures", {}).get(event.row_key.value or "")
+        if event.data_table.id == "figures" and figure is not None:
+            self.query_one("#preview", Static).update(lines(
+                ("", f"{figure.label}: {figure.text} · enter lists what it counts"),
+                ("Counts", figure.note)))
+            return
         change = getattr(self, "changes", {}).get(event.row_key.value or "")
         if event.data_table.id == "latest" and change is not None:
             self.query_one("#preview", Static).update(lines(
@@ -103,7 +117,11 @@ class OverviewScreen(DataScreen):
                 ("Source", f"{change.source} ({change.confidence} confidence)")))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table.id == "latest" and event.row_key.value:
+        if event.data_table.id == "figures" and event.row_key.value:
+            from screens.explain import ExplainScreen
+
+            self.app.push_screen(ExplainScreen(event.row_key.value))
+        elif event.data_table.id == "latest" and event.row_key.value:
             from screens.detail import DetailScreen
 
             self.app.push_screen(DetailScreen(event.row_key.value.split("|")[0]))

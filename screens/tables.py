@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +23,8 @@ class Tables:
     categories: list[dict]
     rows: list[queries.Row]
     moves: dict[tuple[str, str], str]
+    fits: dict[str, str] = field(default_factory=dict)
+    """Each mechanism's fit to the essay's criteria (``*``: provisional)."""
 
 
 def sort_key(field: dict | None, row: queries.Row, column: str):
@@ -42,6 +44,9 @@ def sort_key(field: dict | None, row: queries.Row, column: str):
         except ValueError:
             pass
     return (0, current.value.casefold())
+
+
+FIT_ORDER = ("", "weak", "partial", "strong")
 
 
 class TablesScreen(DataScreen):
@@ -81,7 +86,11 @@ class TablesScreen(DataScreen):
         moves: dict[tuple[str, str], str] = {}
         for c in sorted(trends.changes(store.db, since), key=lambda c: trends.pad(c.as_of)):
             moves[(c.indicator_id, c.field)] = c.direction
-        return Tables(queries.categories(store.db), queries.rows(store.db), moves)
+        from tracker import criteria
+
+        fits = {m: c.fit.level + ("*" if c.fit.provisional else "")
+                for m, c in criteria.load(store.db).items() if c.fit}
+        return Tables(queries.categories(store.db), queries.rows(store.db), moves, fits)
 
     def show(self, data: Tables) -> None:
         self.data = data
@@ -107,13 +116,19 @@ class TablesScreen(DataScreen):
             rows = [r for r in rows if needle in r.name.casefold() or needle in r.id
                     or any(needle in v.value.casefold() for v in r.values.values())]
         fields = {f["field"]: f for f in cat["fields"]}
-        rows.sort(key=lambda r: sort_key(fields.get(self.sort_column), r, self.sort_column),
-                  reverse=self.sort_reverse)
-        if self.sort_column not in fields and self.sort_column not in ("name", "as_of"):
+        fit = cat["id"] == "mechanisms"
+        if fit and self.sort_column == "fit":
+            rows.sort(key=lambda r: FIT_ORDER.index(self.data.fits.get(r.id, "").rstrip("*")),
+                      reverse=self.sort_reverse)
+        else:
+            rows.sort(key=lambda r: sort_key(fields.get(self.sort_column), r, self.sort_column),
+                      reverse=self.sort_reverse)
+        if self.sort_column not in fields and self.sort_column not in ("name", "as_of") \
+                and not (fit and self.sort_column == "fit"):
             self.sort_column = "name"
         table = self.query_one("#rows", DataTable)
         table.clear(columns=True)
-        specs = [("Name", "name", 0)]
+        specs = [("Name", "name", 0)] + ([("Fit", "fit", 8)] if fit else [])
         for f in cat["fields"]:
             specs.append((f["label"], f["field"], 0 if f["scale_kind"] == "text" else
                           max(8, min(18, len(f["label"]) + 2))))
@@ -127,7 +142,9 @@ class TablesScreen(DataScreen):
                               if cur else cell(""))
             confidence = min((v.confidence for v in r.values.values()),
                              key=("high", "medium", "low").index, default="")
-            table.add_row(cell(r.name), *values, cell(r.as_of), cell(confidence), key=r.id)
+            extra = [cell(self.data.fits.get(r.id, ""))] if fit else []
+            table.add_row(cell(r.name), *extra, *values, cell(r.as_of), cell(confidence),
+                          key=r.id)
         order = "▼" if self.sort_reverse else "▲"
         shown = f"{len(rows)} row{'' if len(rows) == 1 else 's'}" + \
             (f" matching {needle!r}" if needle else "")
@@ -194,6 +211,9 @@ class TablesScreen(DataScreen):
         if row is None or cat is None:
             return
         pairs = [("", f"{row.name} ({row.id}) · enter for its history")]
+        if row.id in self.data.fits:
+            pairs.append(("Fit", self.data.fits[row.id].replace("*", " (provisional)")
+                          + " to the essay's six criteria"))
         for f in cat["fields"]:
             cur = row.values.get(f["field"])
             if cur:

@@ -18,7 +18,8 @@ def _line_of(path, needle: str) -> int:
 
 def test_small_catalog_loads_into_typed_objects(catalog):
     ind = catalog.indicators_by_id["test-treaty"]
-    assert ind.criteria.binding == "binding"
+    assert ind.criteria.outside_structures.value == "yes"
+    assert ind.criteria.multipolar is None  # computed from the ledger
     assert [v.value for v in ind.values["participant_count"]] == [2, 3, 4]
     assert catalog.scale("severity").better == "lower"
     assert catalog.model.memberships["test-treaty"].entries[2].party == "EU"
@@ -64,6 +65,18 @@ CASES = {
     "value-without-source": ("{value: Moderate", "{value: Moderate", None, None),
     "wrong-role": ("role: declined", "role: refused", "role: refused",
                    ["'refused' is not allowed", "'declined'"]),
+    "criterion-without-value": ("        value: partly\n        rationale: Refers",
+                                "        rationale: Refers", "      no_shared_values:",
+                                ["criteria.no_shared_values: missing 'value'",
+                                 "allowed: yes, partly, no"]),
+    "criterion-not-a-word": ("        value: partly\n", "        value: maybe\n",
+                             "value: maybe", ["'maybe' is not allowed", "'partly'"]),
+    "old-criteria-keys": ("      outside_structures:\n", "      un: outside\n"
+                          "      outside_structures:\n", "un: outside",
+                          ["unknown key 'un'", "allowed: outside_structures, multipolar"]),
+    "criterion-without-rationale": ("        rationale: One purpose only\n", "",
+                                    "      single_purpose:", ["missing required key "
+                                                               "'rationale'"]),
     "text-for-number": ("{value: 3, as_of", "{value: three, as_of", "value: three",
                         ["'three' is not a number", "parties"]),
 }

@@ -49,11 +49,16 @@ def test_bare_tracker_prints_the_overview(run):
 def test_show_gives_provenance_criteria_ledger_and_events(run):
     out = run("show", "test-treaty").stdout
     assert "Test Treaty (test-treaty) in Mechanisms" in out
-    assert "outside  single   binding" in out
+    assert "Essay criteria: fit partial" in out
+    assert re.search(r"Multipolar +unknown +low +The catalog declares no G7 and G20", out)
+    assert re.search(r"Not dependent +no +low +4 states \(from the recorded count\)", out)
     assert "3 participants in the incomplete ledger (USA: signed, CHN: declined)" in out
     assert "Test Treaty opens for signature" in out
     data = json.loads(run("show", "test-treaty", "--format", "json").stdout)
-    assert data["criteria"]["un"] == "outside"
+    crit = {c["key"]: c for c in data["criteria"]["criteria"]}
+    assert crit["outside_structures"]["value"] == "yes"
+    assert crit["among_states"]["basis"] == "floor"
+    assert data["criteria"]["fit"]["level"] == "partial"
     assert data["members"]["groups"]["G7"] == {"in": 2, "of": 7}
 
 

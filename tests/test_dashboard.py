@@ -101,8 +101,9 @@ async def test_mechanism_detail_shows_members_and_criteria(store, catalog, tmp_p
         await settle(pilot)
         members = table(app, "#members")
         assert members.row_count == 4
-        about = str(app.screen.query_one("#about").render())
-        assert "outside the UN" in about and "binding" in about
+        crit = str(app.screen.query_one("#criteria").render())
+        assert "Outside the UN and existing structures: yes" in crit
+        assert "Radically multipolar: unknown" in crit and "Fit partial" in crit
         assert len(app.screen.query(".plot")) == 2  # parties and status have a history
 
 
@@ -304,3 +305,39 @@ async def test_participation_lists_a_partys_roles_and_opens_mechanisms(store, ca
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
         assert app.screen.indicator_id == "test-treaty"
+
+
+async def test_enter_on_a_figure_lists_what_it_counts(store, catalog, tmp_path):
+    from screens.explain import ExplainScreen
+
+    app = make_app(store, catalog, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        figures = table(app, "#figures")
+        figures.focus()
+        assert figures.get_row("parties")[2].plain == "floor"  # the Caveat column
+        figures.move_cursor(row=figures.get_row_index("parties"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ExplainScreen)
+        title = str(app.screen.query_one("#figure-title").render())
+        assert title.startswith("Parties in any mechanism: 3 (floor)")
+        items = table(app, "#items")
+        ids = [items.get_row_at(i)[0].plain for i in range(items.row_count)]
+        assert ids == ["EU", "GBR", "USA", "test-treaty"]
+        assert items.get_row_at(3)[1].plain == "unknown"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert table(app, "#figures").row_count == 4
+
+
+async def test_mechanisms_table_has_a_fit_column(store, catalog, tmp_path):
+    app = make_app(store, catalog, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        rows = table(app, "#rows")
+        assert [c.label.plain for c in rows.columns.values()][:2] == ["Name", "Fit"]
+        assert rows.get_row("test-treaty")[1].plain == "partial"

@@ -69,6 +69,9 @@ def test_export_to_a_file_and_to_stdout(run, tmp_path):
     data = json.loads(target.read_text())
     assert data["shape"] == 1 and data["as_of"] == "2025-06"
     assert data["memberships"]["test-treaty"]["entries"][0]["party"] == "EU"
+    crit = data["criteria"]["test-treaty"]
+    assert crit["fit"]["level"] == "partial" and len(crit["criteria"]) == 6
+    assert {h["id"]: h["kind"] for h in data["headline"]}["parties"] == "floor"
     stdout = run("export").stdout
     assert stdout.startswith("# International AI coordination: snapshot of 2025-06")
     bad = run("export", "-o", str(tmp_path / "no" / "such" / "file.md"))
@@ -80,7 +83,11 @@ def test_csv_export(run, tmp_path):
     assert result.exit_code == 0
     folder = tmp_path / "csv" / "2026-11-22"
     names = sorted(p.stem for p in folder.iterdir())
-    assert names == ["events", "mechanisms", "memberships", "observations", "obstacles"]
+    assert names == ["criteria", "events", "mechanisms", "memberships", "observations",
+                     "obstacles"]
+    crit = {r["criterion"]: r for r in csv.DictReader((folder / "criteria.csv").open())}
+    assert len(crit) == 6 and crit["not_dependent"]["value"] == "no"
+    assert crit["outside_structures"]["basis"] == "reading" and crit["multipolar"]["fit"]
     rows = list(csv.DictReader((folder / "obstacles.csv").open()))
     assert rows[1]["severity"] == "Moderate" and rows[1]["severity_as_of"] == "2025-06"
     long = list(csv.DictReader(io.StringIO(run("export", "--format", "csv").stdout)))

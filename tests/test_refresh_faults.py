@@ -60,21 +60,22 @@ def bad_url(server, path: str) -> str:
     return server.url_for(path).replace("localhost", "127.0.0.1")
 
 
-def run(store, catalog, timeout=5.0, sleep=_nosleep):
+def run(store, catalog, timeout=5.0, sleep=_nosleep, **limits):
     async def go():
         async with make_client(timeout=httpx.Timeout(timeout)) as client:
-            return await refresh(store, catalog, client, sleep=sleep, host_delay=0)
+            return await refresh(store, catalog, client, sleep=sleep, host_delay=0, **limits)
     return asyncio.run(go())
 
 
-def _faulty(store, tmp_path, served, path: str, extra: str = "", kind_block: str | None = None):
+def _faulty(store, tmp_path, served, path: str, extra: str = "", kind_block: str | None = None,
+            timeout: float = 0.5, **limits):
     sources = json_source("good", good_url(served)) + (
         kind_block or json_source("bad", bad_url(served, path), field="signatories",
                                   extra=extra))
     catalog, _ = catalog_with(tmp_path, sources)
     sync(store, catalog)
     before = store.db.execute("SELECT id, value FROM observations ORDER BY id").fetchall()
-    report = run(store, catalog, timeout=0.5)
+    report = run(store, catalog, timeout=timeout, **limits)
     outcomes = {o.source_id: o for o in report.outcomes}
     assert outcomes["good"].status == "ok"  # the other source was still refreshed
     assert store.db.execute("SELECT value FROM current_values WHERE field = 'rules'"

@@ -119,3 +119,23 @@ def test_events_include_the_timeline_and_announced_ones(catalog):
     dates = [e.date for e in catalog.model.events]
     assert len(dates) >= 70
     assert any(d >= "2027" for d in dates)
+
+
+def test_every_mechanism_shows_the_six_criteria_and_a_fit(catalog, tmp_path):
+    from tracker import criteria
+    from tracker.store import Store
+    from tracker.sync import sync
+
+    store = Store.open(tmp_path / "shipped.db")
+    sync(store, catalog)
+    found = criteria.load(store.db)
+    mechanisms = [i.id for i in catalog.model.indicators if i.category == MECHANISMS]
+    assert set(found) == set(mechanisms)
+    for mid in mechanisms:
+        assert [c.key for c in found[mid].criteria] == list(criteria.LABELS), mid
+        assert found[mid].fit.level in ("strong", "partial", "weak"), mid
+        assert all(c.rationale and c.source for c in found[mid].criteria), mid
+    # The lens no longer calls a bloc, a bilateral or a values treaty an ideal case.
+    for mid in ("pax-silica", "us-china-ai-dialogue", "cets-225"):
+        assert found[mid].fit.level == "weak", mid
+    store.close()

@@ -41,7 +41,7 @@ def _after(*keys: str):
 
 
 def test_overview(app, snap_compare):
-    """Headline figures with their change over 1y, the latest changes (none since
+    """Headline figures with their caveat (floor) and change over 1y, the latest changes (none since
     2025-11-22 on this store), and the status line: no sources, last sync time, no reviews."""
     assert snap_compare(app, terminal_size=SIZE, run_before=_after())
 
@@ -53,7 +53,8 @@ def test_tables(app, snap_compare):
 
 
 def test_detail(app, snap_compare):
-    """Test Treaty: criteria line, current values (Parties 4 with 3 also reported),
+    """Test Treaty: the essay's six criteria with rationale, source and fit, current values
+    (Parties 4 with 3 also reported),
     sparklines for Parties and Status, the history with sources, the members ledger."""
     from screens.detail import DetailScreen
 

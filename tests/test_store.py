@@ -152,3 +152,68 @@ def test_two_writers_at_once_wait_for_each_other(tmp_path, catalog):
     for t in threads:
         t.join()
     assert errors == []
+
+
+def _with_old_criteria(conn) -> None:
+    conn.execute("INSERT OR IGNORE INTO categories (id, title, position) "
+                 "VALUES ('mechanisms', 'Mechanisms', 9)")
+    conn.execute(
+        "INSERT INTO indicators (id, category_id, name, aliases, kind, position, criteria_un, "
+        "criteria_purpose, criteria_binding, criteria_source, criteria_confidence, "
+        "criteria_note) VALUES ('old-treaty', 'mechanisms', 'Old treaty', '[]', 'treaty', 7, "
+        "'inside', 'single', 'binding', 'https://example.org/old', 'medium', 'A reading')")
+    conn.execute(
+        "INSERT INTO indicators (id, category_id, name, aliases, kind, position, criteria_un, "
+        "criteria_purpose, criteria_binding, criteria_source, criteria_confidence) VALUES "
+        "('old-forum', 'mechanisms', 'Old forum', '[]', 'forum', 8, 'outside', 'general', "
+        "'voluntary', 'https://example.org/forum', 'low')")
+    conn.commit()
+
+
+def _check_criteria_moved(store: Store) -> None:
+    assert store.db.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    rows = {(r["mechanism_id"], r["criterion"]): r for r in store.db["criteria"].rows}
+    assert rows[("old-treaty", "outside_structures")]["value"] == "no"
+    assert rows[("old-treaty", "single_purpose")]["value"] == "yes"
+    assert rows[("old-forum", "outside_structures")]["value"] is None  # not assessed
+    assert rows[("old-forum", "single_purpose")]["value"] == "no"
+    assert rows[("old-treaty", "outside_structures")]["source"] == "https://example.org/old"
+    # The earlier columns are kept as they were: nothing is lost.
+    old = store.db["indicators"].get("old-treaty")
+    assert (old["criteria_un"], old["criteria_purpose"], old["criteria_binding"],
+            old["criteria_note"]) == ("inside", "single", "binding", "A reading")
+
+
+def test_v1_store_moves_its_criteria_to_the_six(tmp_path):
+    path = _v1_store(tmp_path / "old.db")
+    conn = sqlite3.connect(path)
+    _with_old_criteria(conn)
+    conn.close()
+    store = Store.open(path, clock=lambda: FROZEN)
+    _check_criteria_moved(store)
+    store.close()
+
+
+def test_store_of_the_previous_schema_moves_its_criteria(tmp_path):
+    import sqlite_utils
+
+    from tracker.store.migrations import MIGRATIONS, _essay_criteria, migrate
+
+    path = tmp_path / "previous.db"
+    db = sqlite_utils.Database(path)
+    migrate(db, MIGRATIONS.index(_essay_criteria))  # the schema before the criteria table
+    _with_old_criteria(db.conn)
+    db.conn.close()
+    store = Store.open(path, clock=lambda: FROZEN)
+    _check_criteria_moved(store)
+    store.close()
+
+
+def test_upgraded_store_takes_the_catalogs_six_criteria(tmp_path, catalog):
+    path = _v1_store(tmp_path / "old.db")
+    store = Store.open(path, clock=lambda: FROZEN)
+    sync(store, catalog)
+    rows = [r["criterion"] for r in store.db.query(
+        "SELECT criterion FROM criteria WHERE mechanism_id = 'test-treaty' ORDER BY position")]
+    assert rows == ["outside_structures", "single_purpose", "no_shared_values"]
+    store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tracker import values
 from tracker.catalog import Catalog
 from tracker.dates import parse_partial
 from tracker.errors import TrackerError
@@ -34,9 +35,9 @@ def normalise(catalog: Catalog, indicator_id: str, field: str, raw: str) -> tupl
         raise TrackerError(f"{field}: the value is empty")
     if scale.kind == "numeric":
         try:
-            number = float(text)
-        except ValueError:
-            raise TrackerError(f"{field}: {raw!r} is not a number (unit: {scale.unit})") from None
+            number = values.number(text)
+        except ValueError as exc:
+            raise TrackerError(f"{field}: {exc} (unit: {scale.unit})") from None
         return (str(int(number)) if number.is_integer() else str(number)), number
     if scale.kind == "ordinal":
         levels = scale.levels + scale.unranked

@@ -350,6 +350,7 @@ from tracker import cli_snapshots  # noqa: E402,F401
 from tracker import cli_refresh  # noqa: E402,F401
 from tracker import cli_serve  # noqa: E402,F401
 from tracker import cli_search  # noqa: E402,F401
+from tracker import cli_audit  # noqa: E402,F401
 from tracker.cli_main import main  # noqa: E402,F401  (the console script's entry point)
 
 if __name__ == "__main__":  # pragma: no cover

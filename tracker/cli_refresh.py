@@ -20,9 +20,15 @@ from tracker.text import count
 @click.option("--quiet", "-q", is_flag=True, help="Print only the changes and the failures.")
 @click.option("--export", "export_dir", metavar="DIR",
               help="Then write a Markdown snapshot to DIR (as `tracker export -o DIR/`).")
+@click.option("--deadline", type=click.FloatRange(min=0, min_open=True), default=300.0,
+              envvar="TRACKER_SOURCE_DEADLINE", show_default=True, metavar="SECONDS",
+              help="Seconds each source may take in all (a source's own `deadline` wins).")
+@click.option("--run-deadline", type=click.FloatRange(min=0, min_open=True), default=1200.0,
+              envvar="TRACKER_RUN_DEADLINE", show_default=True, metavar="SECONDS",
+              help="Seconds the whole refresh may take; sources not done by then fail.")
 @click.pass_context
 def refresh(ctx: click.Context, only: tuple[str, ...], dry_run: bool, quiet: bool,
-            export_dir: str | None) -> None:
+            export_dir: str | None, deadline: float, run_deadline: float) -> None:
     """Fetch the declared sources and record what changed.
 
     Prints only the changes when --quiet or not on a terminal, so cron mails nothing but
@@ -46,12 +52,17 @@ def refresh(ctx: click.Context, only: tuple[str, ...], dry_run: bool, quiet: boo
     interactive = sys.stdout.isatty() and not quiet
     with refresh_lock(store.path):
         report = asyncio.run(_run(run, store, catalog, make_client, list(only), dry_run,
-                                  interactive))
+                                  interactive, deadline=deadline,
+                                  run_deadline=run_deadline))
     for outcome in report.outcomes:
         for change in outcome.changes:
             render.line(sys.stdout, ("would record " if dry_run else "") + change)
         if outcome.error:
             render.line(sys.stderr, f"{outcome.source_id}: failed: {outcome.error}")
+        elif outcome.skipped and interactive:
+            from tracker.writes import skipped_detail
+
+            render.line(sys.stderr, f"{outcome.source_id}: {skipped_detail(outcome.skipped)}")
     if interactive:
         ok = len(report.outcomes) - len(report.failed)
         render.line(sys.stdout, f"{ok} of {count(len(report.outcomes), 'source')} refreshed"
@@ -65,16 +76,16 @@ def refresh(ctx: click.Context, only: tuple[str, ...], dry_run: bool, quiet: boo
         ctx.exit(EXIT_SOURCES_FAILED)
 
 
-async def _run(run, store, catalog, make_client, only, dry_run, interactive):
+async def _run(run, store, catalog, make_client, only, dry_run, interactive, **limits):
     async with make_client() as client:
         if not interactive:
-            return await run(store, catalog, client, only=only, dry_run=dry_run)
+            return await run(store, catalog, client, only=only, dry_run=dry_run, **limits)
         from rich.progress import Progress
 
         total = len(catalog.model.sources) if not only else len(only)
         with Progress(transient=True) as bar:
             task = bar.add_task("Refreshing", total=total)
-            return await run(store, catalog, client, only=only, dry_run=dry_run,
+            return await run(store, catalog, client, only=only, dry_run=dry_run, **limits,
                              progress=lambda o: bar.update(
                                  task, advance=1, description=f"{o.source_id}: {o.status}"))
 

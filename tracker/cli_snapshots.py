@@ -26,10 +26,12 @@ def _trend(direction: str, flip: bool = False):
 @click.option("--since", "-s", default="1y", show_default=True, metavar="WINDOW",
               help="A date (YYYY, YYYY-MM, YYYY-MM-DD), 7d, 30d, 90d, 1y, 3y, ... or all.")
 @click.option("--due", is_flag=True, help="Also list the values due for review.")
+@click.option("--explain", metavar="FIGURE", help="List what one headline figure counts, "
+              "each item with its source (e.g. us-and-china, parties).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="Tables, or JSON or CSV (the changes) for scripts.")
 @click.pass_context
-def trends(ctx: click.Context, since: str, due: bool, fmt: str) -> None:
+def trends(ctx: click.Context, since: str, due: bool, explain: str | None, fmt: str) -> None:
     """Show what changed in a window, newest first, with its direction.
 
     Directions come from each field's scale (better, worse, neutral; free text only
@@ -42,9 +44,42 @@ def trends(ctx: click.Context, since: str, due: bool, fmt: str) -> None:
     Example:
       tracker trends --since 3y
       tracker trends --since 2025-06 --format json
+      tracker trends --explain us-and-china
     """
     store = ctx.find_object(Env).store()
+    if explain is not None:
+        print_explain(store, sys.stdout, since, explain, fmt)
+        return
     print_trends(store, sys.stdout, since, fmt, due)
+
+
+def print_explain(store, out, since: str, figure_id: str, fmt: str = "table") -> None:
+    """What `tracker trends --explain FIGURE` prints: the figure and every item behind it."""
+    from tracker import headline
+    from tracker import trends as engine
+
+    start = engine.window_start(since, store.clock().date())
+    figures = {f.id: f for f in headline.figures(store.db, start)}
+    figure = figures.get(figure_id)
+    if figure is None:
+        raise Failed(f"--explain: unknown figure {figure_id!r} (allowed: "
+                     f"{', '.join(figures)})")
+    if fmt == "json":
+        render.as_json(out, figure.as_dict())
+        return
+    render.paragraph(out, f"{figure.label}: {figure.text}" + ("" if figure.kind == headline.FLOOR
+                                                          else " (a count)"))
+    render.paragraph(out, figure.note)
+    out.write("\n")
+    from tracker.reports import _sources
+
+    src = _sources(store.db, out)
+    rows = headline.explain(figure)
+    render.table(out, f"What it counts ({sum(i.counted for i in figure.items)} counted, "
+                 f"{sum(i.unknown for i in figure.items)} unknown, "
+                 f"{sum(not i.counted and not i.unknown for i in figure.items)} not counted)",
+                 ["ID", "Name", "Counts", "Why", "Conf.", "Source"],
+                 [[*row[:5], src(row[5])] for row in rows], wrap=(1, 3, 5))
 
 
 def print_trends(store, out, since: str, fmt: str = "table", due: bool = False) -> None:
@@ -73,6 +108,10 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False) 
                  ["Figure", "Now", "Then", "Trend"],
                  [[f.label, f.text, "" if f.before is None else str(f.before),
                    _trend(f.direction)] for f in figures], keep=(), wrap=(0, 1))
+    if any(f.kind == "floor" or f.low_confidence for f in figures):
+        render.paragraph(out, "A floor counts only what the ledgers hold (incomplete or missing "
+                    "ledgers could add more); `tracker trends --explain ID` lists what a "
+                    "figure counts: " + ", ".join(f.id for f in figures) + ".")
     src = _sources(store.db, out)
     if not changes:
         render.paragraph(out, f"No changes dated since {start or 'the first record'}.")

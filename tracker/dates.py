@@ -6,7 +6,7 @@ import datetime as dt
 import os
 import re
 
-_PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_PARTIAL = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", re.ASCII)
 
 ALLOWED = "YYYY, YYYY-MM or YYYY-MM-DD"
 
@@ -17,7 +17,7 @@ def parse_partial(text: str) -> str:
     Raises:
         ValueError: with a message naming the allowed forms.
     """
-    match = _PARTIAL.match(text)
+    match = _PARTIAL.fullmatch(text) if isinstance(text, str) else None
     if not match:
         raise ValueError(f"{text!r} is not a date (allowed: {ALLOWED})")
     year, month, day = match.groups()

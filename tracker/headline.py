@@ -1,21 +1,43 @@
-"""Headline figures computed from the store, each at any date so it has its own trend."""
+"""Headline figures computed from the store, each at any date so it has its own trend.
+
+Every figure says what it counts (its items, each with a source and a confidence), whether
+it is a count or only a floor (an incomplete or missing ledger could hide more), and
+whether it rests only on low-confidence values. Nothing is typed in: a figure is the
+ledgers and fields as they are.
+"""
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
-
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from tracker.queries import IN_ROLES
-from tracker.trends import BETTER, NEUTRAL, WORSE, pad, value_at
-
-from typing import TYPE_CHECKING
+from tracker.trends import BETTER, NEUTRAL, WORSE, pad
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
 SIGNED_STATUSES = ("Open for signature", "Active", "In force")
+"""A treaty's lifecycle levels at which it has been opened for signature."""
+LIFECYCLE_FIELDS = ("treaty_status", "status")
+"""Where a treaty's lifecycle is recorded: its own field first, the older shared one next."""
+COUNT, FLOOR = "count", "floor"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing a figure looks at: counted, or left uncertain (what makes it a floor)."""
+
+    id: str
+    name: str
+    counted: bool
+    why: str
+    source: str
+    confidence: str
+    unknown: bool = False
+    """Not counted because the ledger cannot say (what makes the figure a floor)."""
 
 
 @dataclass(frozen=True)
@@ -26,13 +48,40 @@ class Figure:
     label: str
     value: int
     text: str
+    """The value as shown, with its caveats: ``4 (floor)``, ``1 of 5 (low confidence)``."""
     before: int | None
     direction: str
     note: str
+    kind: str = COUNT
+    """``count``: every input is known; ``floor``: incomplete or missing ledgers could add."""
+    low_confidence: bool = False
+    """Every counted item rests only on low-confidence values."""
+    items: list[Item] = field(default_factory=list)
+    value_text: str = ""
+    """The value as shown without its caveats: ``1 of 5 (0 of 3 COE)``."""
+
+    @property
+    def flags(self) -> str:
+        """The caveats in a few letters, for narrow tables: ``floor``, ``low``, ``floor, low``."""
+        return ", ".join(([FLOOR] if self.kind == FLOOR else [])
+                         + (["low"] if self.low_confidence else []))
 
     def as_dict(self) -> dict:
         """A JSON-ready dict."""
         return asdict(self)
+
+
+@dataclass
+class _Value:
+    value: int
+    items: list[Item]
+    floor: bool
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def low(self) -> bool:
+        counted = [i for i in self.items if i.counted]
+        return bool(counted) and all(i.confidence == "low" for i in counted)
 
 
 def short_name(name: str) -> str:
@@ -41,98 +90,222 @@ def short_name(name: str) -> str:
     return match.group(1) if match else name
 
 
-def _participants(db: Database, date: str | None) -> dict[str, set[str]]:
-    """Each mechanism's participating parties on ``date`` (latest role per party)."""
-    latest: dict[tuple[str, str], str] = {}
-    for m in db.query(
-        "SELECT m.mechanism_id, m.party, m.role, m.date FROM memberships m "
-        "JOIN indicators i ON i.id = m.mechanism_id WHERE i.retired_at IS NULL "
-        "ORDER BY m.date, m.id"
-    ):
-        if date is None or pad(m["date"]) <= date:
-            latest[(m["mechanism_id"], m["party"])] = m["role"]
-    out: dict[str, set[str]] = {}
-    for (mechanism, party), role in latest.items():
-        if role in IN_ROLES:
-            out.setdefault(mechanism, set()).add(party)
-    return out
+class _Reader:
+    """The store's ledgers and fields as they stood on one date (None: now)."""
+
+    def __init__(self, db: Database, date: str | None) -> None:
+        self.db, self.date = db, date
+        self.names = dict(db.execute("SELECT id, name FROM indicators").fetchall())
+        self.kinds = dict(db.execute("SELECT code, kind FROM parties").fetchall())
+        self.party_names = dict(db.execute("SELECT code, name FROM parties").fetchall())
+        self.complete = {m: bool(c) for m, c in db.execute(
+            "SELECT mechanism_id, complete FROM ledgers").fetchall()}
+        self.roles: dict[str, dict[str, tuple[str, str, str]]] = {}
+        for m, party, role, d, source, conf in db.execute(
+            "SELECT m.mechanism_id, m.party, m.role, m.date, m.source, m.confidence "
+            "FROM memberships m JOIN indicators i ON i.id = m.mechanism_id "
+            "WHERE i.retired_at IS NULL ORDER BY m.date, m.id"
+        ).fetchall():
+            if date is None or pad(d) <= date:
+                self.roles.setdefault(m, {})[party] = (role, source, conf)
+
+    def participants(self, mechanism: str) -> dict[str, tuple[str, str, str]]:
+        return {p: r for p, r in self.roles.get(mechanism, {}).items() if r[0] in IN_ROLES}
+
+    def value(self, indicator: str, fieldname: str) -> tuple[str, str, str] | None:
+        """(value, source, confidence) of a field on the date, or None."""
+        found = None
+        for v, as_of, source, conf in self.db.execute(
+            "SELECT value, as_of, source, confidence FROM observations WHERE indicator_id = ? "
+            "AND field = ? ORDER BY as_of, recorded_at, id", [indicator, fieldname]
+        ).fetchall():
+            if self.date is None or pad(as_of) <= self.date:
+                found = (v, source, conf)
+        return found
+
+    def lifecycle(self, treaty: str) -> tuple[str, str, str] | None:
+        for name in LIFECYCLE_FIELDS:
+            found = self.value(treaty, name)
+            if found is not None:
+                return found
+        return None
 
 
-def _roles(db: Database, mechanism: str, date: str | None) -> dict[str, str]:
-    latest: dict[str, str] = {}
-    for m in db.query("SELECT party, role, date FROM memberships WHERE mechanism_id = ? "
-                      "ORDER BY date, id", [mechanism]):
-        if date is None or pad(m["date"]) <= date:
-            latest[m["party"]] = m["role"]
-    return latest
-
-
-def _values(db: Database, date: str | None) -> dict[str, int | str]:
-    """Every headline number at ``date`` (None: now), plus the texts that go with them."""
-    companies = {r[0] for r in db.execute("SELECT code FROM parties WHERE kind = 'company'")}
-    treaties = [r[0] for r in db.execute(
+def _treaties(db: Database) -> list[str]:
+    return [r[0] for r in db.execute(
         "SELECT id FROM indicators WHERE retired_at IS NULL AND kind = 'treaty' "
-        "AND criteria_binding = 'binding' ORDER BY position")]
-    parts = _participants(db, date)
-    out: dict[str, int | str] = {}
-    out["treaties-signed"] = sum(
-        1 for t in treaties
-        if parts.get(t) or value_at(db, t, "status", date) in SIGNED_STATUSES)
-    out["treaties-in-force"] = sum(
-        1 for t in treaties if value_at(db, t, "status", date) == "In force")
-    out["us-and-china"] = sum(1 for members in parts.values() if {"USA", "CHN"} <= members)
-    out["parties"] = len(set().union(*parts.values()) - companies) if parts else 0
-    for ind, rule in db.execute(
+        "ORDER BY position")]
+
+
+def _binding(r: _Reader, treaty: str) -> bool:
+    enforcement = r.value(treaty, "enforcement")
+    return enforcement is None or enforcement[0] == "Binding"
+
+
+def _signed(r: _Reader, treaties: list[str]) -> _Value:
+    items = []
+    for t in treaties:
+        if not _binding(r, t):
+            continue
+        status = r.lifecycle(t)
+        signers = {p: v for p, v in r.roles.get(t, {}).items() if v[0] in ("signed", "ratified")}
+        if status and status[0] in SIGNED_STATUSES:
+            items.append(Item(t, r.names[t], True, f"status {status[0]}", status[1], status[2]))
+        elif signers:
+            party, (role, source, conf) = next(iter(signers.items()))
+            items.append(Item(t, r.names[t], True, f"{party} {role} (ledger)", source, conf))
+        else:
+            why = f"status {status[0]}" if status else "no status recorded"
+            items.append(Item(t, r.names[t], False, why, status[1] if status else "",
+                              status[2] if status else ""))
+    return _Value(sum(i.counted for i in items), items, False)
+
+
+def _in_force(r: _Reader, treaties: list[str]) -> _Value:
+    items = []
+    for t in treaties:
+        if not _binding(r, t):
+            continue
+        status = r.lifecycle(t)
+        items.append(Item(t, r.names[t], bool(status and status[0] == "In force"),
+                          f"status {status[0]}" if status else "no status recorded",
+                          status[1] if status else "", status[2] if status else ""))
+    return _Value(sum(i.counted for i in items), items, False)
+
+
+def _us_and_china(r: _Reader, mechanisms: list[str]) -> _Value:
+    """Mechanisms whose ledger holds both; one without a complete ledger is not counted as
+    lacking them: it is unknown, and makes the figure a floor."""
+    items = []
+    for m in mechanisms:
+        parts = r.participants(m)
+        has = [p for p in ("USA", "CHN") if p in parts]
+        if len(has) == 2:
+            conf = min((parts[p][2] for p in has), key=("low", "medium", "high").index)
+            items.append(Item(m, r.names[m], True, "both in the ledger", parts["CHN"][1], conf))
+        elif m in r.complete and r.complete[m]:
+            missing = " and ".join(p for p in ("USA", "CHN") if p not in has)
+            items.append(Item(m, r.names[m], False, f"complete ledger without {missing}",
+                              "", ""))
+        else:
+            why = "no ledger" if m not in r.complete and m not in r.roles else \
+                "incomplete ledger" + (f" ({', '.join(has)} recorded)" if has else "")
+            items.append(Item(m, r.names[m], False, why, "", "", unknown=True))
+    return _Value(sum(i.counted for i in items), items, any(i.unknown for i in items))
+
+
+def _parties(r: _Reader, mechanisms: list[str]) -> _Value:
+    """States and organisations (not companies) with a current role in any ledger."""
+    first: dict[str, Item] = {}
+    uncertain = []
+    for m in mechanisms:
+        for p, (role, source, conf) in sorted(r.participants(m).items()):
+            if r.kinds.get(p) == "company" or p in first:
+                continue
+            first[p] = Item(p, r.party_names.get(p, p), True, f"{role} {m}", source, conf)
+        if not r.complete.get(m, False):
+            uncertain.append(Item(m, r.names[m], False, "incomplete ledger" if m in r.complete
+                                  or m in r.roles else "no ledger", "", "", unknown=True))
+    items = sorted(first.values(), key=lambda i: i.id) + uncertain
+    return _Value(len(first), items, bool(uncertain))
+
+
+def _ratified(r: _Reader, treaty: str, rule: dict, group: set[str]) -> _Value:
+    items = [Item(p, r.party_names.get(p, p), True, "ratified" + (f" ({rule['group']} member)" if p in group else ""),
+                  source, conf)
+             for p, (role, source, conf) in sorted(r.roles.get(treaty, {}).items())
+             if role == "ratified"]
+    in_group = sum(1 for i in items if i.id in group)
+    return _Value(len(items), items, not r.complete.get(treaty, False), {"group": in_group})
+
+
+def _all(db: Database, date: str | None) -> dict[str, _Value]:
+    r = _Reader(db, date)
+    treaties = _treaties(db)
+    mechanisms = [m for m, in db.execute(
+        "SELECT id FROM indicators WHERE retired_at IS NULL AND category_id = 'mechanisms' "
+        "ORDER BY position").fetchall()]
+    out = {"treaties-signed": _signed(r, treaties), "treaties-in-force": _in_force(r, treaties),
+           "us-and-china": _us_and_china(r, mechanisms), "parties": _parties(r, mechanisms)}
+    for ind, raw in db.execute(
         "SELECT id, entry_into_force FROM indicators WHERE entry_into_force IS NOT NULL "
         "AND retired_at IS NULL ORDER BY position"
     ).fetchall():
-        rule = json.loads(rule)
-        ratified = {p for p, role in _roles(db, ind, date).items() if role == "ratified"}
-        out[f"{ind}:ratified"] = len(ratified)
-        if rule.get("group"):
-            group = {r[0] for r in db.execute(
-                "SELECT party FROM group_members WHERE group_id = ?", [rule["group"]])}
-            out[f"{ind}:group"] = len(ratified & group)
+        rule = json.loads(raw)
+        group = {p for p, in db.execute("SELECT party FROM group_members WHERE group_id = ?",
+                                        [rule.get("group") or ""]).fetchall()}
+        out[f"{ind}:ratified"] = _ratified(r, ind, rule, group)
     return out
+
+
+def _with_caveats(text: str, v: _Value) -> str:
+    """``4`` -> ``4 (floor)``; ``1 of 5 (0 of 3 COE)`` -> ``1 of 5 (0 of 3 COE; floor, low
+    confidence)``."""
+    marks = ([FLOOR] if v.floor else []) + (["low confidence"] if v.low else [])
+    if not marks:
+        return text
+    if text.endswith(")"):
+        return f"{text[:-1]}; {', '.join(marks)})"
+    return f"{text} ({', '.join(marks)})"
 
 
 def figures(db: Database, since: str | None) -> list[Figure]:
     """The headline figures now, each with its value at the window's start ``since``."""
-    now, then = _values(db, None), _values(db, since) if since else None
+    now, then = _all(db, None), _all(db, since) if since else None
     names = dict(db.execute("SELECT id, name FROM indicators").fetchall())
     rules = dict(db.execute("SELECT id, entry_into_force FROM indicators "
                             "WHERE entry_into_force IS NOT NULL").fetchall())
 
     def fig(key: str, label: str, text: str, note: str) -> Figure:
-        before = then[key] if then is not None else None
-        value = int(now[key])
-        if before is None or before == value:
+        v = now[key]
+        before = then[key].value if then is not None and key in then else None
+        if before is None or before == v.value:
             move = NEUTRAL
         else:
-            move = BETTER if value > before else WORSE
-        return Figure(key, label, value, text, before, move, note)
+            move = BETTER if v.value > before else WORSE
+        unknown = sum(1 for i in v.items if i.unknown)
+        if v.floor and unknown:
+            note += f" A floor: {unknown} not known to count (see --explain {key})."
+        elif v.floor:
+            note += " A floor: the ledger is incomplete, so more may count."
+        if v.low:
+            note += " Rests only on low-confidence sources."
+        return Figure(key, label, v.value, _with_caveats(text, v), before, move, note,
+                      FLOOR if v.floor else COUNT, v.low, v.items, text)
 
     out = [
-        fig("treaties-signed", "Binding AI treaties signed",
-            str(now["treaties-signed"]), "Treaties marked binding whose status is open for "
-            "signature or later, or that have a signature in their ledger."),
-        fig("treaties-in-force", "Binding AI treaties in force", str(now["treaties-in-force"]),
-            "Treaties marked binding whose current status is In force."),
-        fig("us-and-china", "Mechanisms with US and China",
-            str(now["us-and-china"]), "From the recorded membership ledgers (some are "
-            "incomplete)."),
-        fig("parties", "Parties in any mechanism", str(now["parties"]),
-            "Countries and organisations (not companies) with a current role of signed, "
+        fig("treaties-signed", "Binding AI treaties signed", str(now["treaties-signed"].value),
+            "Treaties (binding unless their enforcement says otherwise) whose lifecycle is "
+            "open for signature or later, or that have a signature in their ledger."),
+        fig("treaties-in-force", "Binding AI treaties in force",
+            str(now["treaties-in-force"].value),
+            "Treaties (binding unless their enforcement says otherwise) in force."),
+        fig("us-and-china", "Mechanisms with US and China", str(now["us-and-china"].value),
+            "Mechanisms whose ledger holds both the US and China with a current role; one "
+            "without a complete ledger is not counted as lacking them."),
+        fig("parties", "Parties in any mechanism", str(now["parties"].value),
+            "States and organisations (not companies) with a current role of signed, "
             "ratified, endorsed or member in a recorded ledger."),
     ]
     for ind, raw in rules.items():
-        if f"{ind}:ratified" not in now:
+        key = f"{ind}:ratified"
+        if key not in now:
             continue
         rule = json.loads(raw)
-        text = f"{now[f'{ind}:ratified']} of {rule['ratifications']}"
+        text = f"{now[key].value} of {rule['ratifications']}"
         if rule.get("group"):
-            text += f" ({now[f'{ind}:group']} of {rule['group_minimum']} {rule['group']})"
-        out.append(fig(f"{ind}:ratified", f"{short_name(names.get(ind, ind))} ratifications",
-                       text, "Ratifications against what entry into force needs. "
+            text += f" ({now[key].extra['group']} of {rule['group_minimum']} {rule['group']})"
+        out.append(fig(key, f"{short_name(names.get(ind, ind))} ratifications", text,
+                       "Ratifications in the ledger against what entry into force needs. "
                        + (rule.get("note") or "")))
     return out
+
+
+def explain(figure: Figure) -> list[list[str]]:
+    """What a figure counts, one row per item: counted items first, then the uncertain."""
+    ordered = [i for i in figure.items if i.counted] + \
+        [i for i in figure.items if i.unknown] + \
+        [i for i in figure.items if not i.counted and not i.unknown]
+    return [[i.id, i.name if i.name != i.id else "", "counted" if i.counted else
+             "unknown" if i.unknown else "not counted", i.why, i.confidence, i.source]
+            for i in ordered]

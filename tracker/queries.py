@@ -64,6 +64,28 @@ def categories(db: Database) -> list[dict[str, Any]]:
     return cats
 
 
+_REPORTER = "{t}.origin || ':' || coalesce({t}.author, {t}.source)"
+"""Who gave an observation: a fetcher's source id, an analyst, or a catalog source URL."""
+
+ALSO_REPORTED = f"""
+SELECT o.indicator_id, o.field, o.value FROM observations o
+JOIN current_values c
+  ON c.indicator_id = o.indicator_id AND c.field = o.field AND c.as_of = o.as_of
+WHERE o.value != c.value AND o.indicator_id IN ({{marks}})
+  AND {_REPORTER.format(t="o")} != {_REPORTER.format(t="c")}
+  AND NOT EXISTS (
+    SELECT 1 FROM observations n
+    WHERE n.indicator_id = o.indicator_id AND n.field = o.field AND n.as_of = o.as_of
+      AND {_REPORTER.format(t="n")} = {_REPORTER.format(t="o")}
+      AND (n.recorded_at > o.recorded_at OR (n.recorded_at = o.recorded_at AND n.id > o.id)))
+ORDER BY o.id
+"""
+"""Values "also reported" beside a current value: for the same date, the latest reading of
+each *other* reporter that differs. A reporter's later reading supersedes its earlier one
+(a source revising its own figure, a year-to-date count growing): that is a revision, not
+a dispute."""
+
+
 def rows(db: Database, category: str | None = None, *, retired: bool = False,
          ids: list[str] | None = None) -> list[Row]:
     """Indicators (of one category, or all) with their current values, in catalog order."""
@@ -93,11 +115,7 @@ def rows(db: Database, category: str | None = None, *, retired: bool = False,
         by_id[cv["indicator_id"]].values[cv["field"]] = Current(
             cv["value"], cv["as_of"], cv["source"], cv["confidence"], cv["origin"], cv["note"]
         )
-    for d in db.query(
-        "SELECT o.indicator_id, o.field, o.value FROM observations o JOIN current_values c "
-        "ON c.indicator_id = o.indicator_id AND c.field = o.field AND c.as_of = o.as_of "
-        f"WHERE o.value != c.value AND o.indicator_id IN ({marks}) ORDER BY o.id", list(by_id)
-    ):
+    for d in db.query(ALSO_REPORTED.format(marks=marks), list(by_id)):
         current = by_id[d["indicator_id"]].values[d["field"]]
         if d["value"] not in current.disputed_by:
             current.disputed_by.append(d["value"])

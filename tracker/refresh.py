@@ -1,6 +1,8 @@
 """Run the declared sources and write what they found, one transaction per source.
 
 Hosts are fetched in parallel, the sources of one host in series with a pause between.
+Each source has a wall-clock deadline and the run a total one: a source still going at
+either is cancelled and fails, the others go on.
 A failed, empty, blocked or malformed answer records a health failure and changes no
 value; unchanged values are not written again; values that need an analyst (a ``manual``
 source, or a contradiction of a curated value) become proposals in the review queue.
@@ -13,7 +15,7 @@ import fcntl
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlparse
 
 import httpx
@@ -25,10 +27,15 @@ from tracker.errors import EXIT_LOCKED, TrackerError
 from tracker.fetchers.http import Sleep
 from tracker.store import Store
 from tracker.text import count
+from tracker.values import problem
 from tracker.writes import apply, record_failure, source_state
 
 HOST_DELAY = 1.0
 """Seconds between two requests to the same host."""
+SOURCE_DEADLINE = 300.0
+"""Seconds one source may take in all: requests, retries, redirects, the body, parsing."""
+RUN_DEADLINE = 1200.0
+"""Seconds a whole refresh may take; sources not done by then fail."""
 
 
 class Locked(TrackerError):
@@ -70,6 +77,8 @@ class Outcome:
     """``ok``, ``unchanged`` or ``failed``."""
     changes: list[str] = field(default_factory=list)
     error: str | None = None
+    skipped: list[str] = field(default_factory=list)
+    """Why values the source gave were not written (the source still succeeded)."""
 
 
 @dataclass
@@ -101,9 +110,18 @@ def select(catalog: Catalog, only: list[str] | None) -> list[SourceDef]:
 async def refresh(store: Store, catalog: Catalog, client: httpx.AsyncClient, *,
                   only: list[str] | None = None, dry_run: bool = False,
                   sleep: Sleep = asyncio.sleep, host_delay: float = HOST_DELAY,
-                  progress: Callable[[Outcome], None] | None = None) -> Report:
-    """Refresh the declared sources into ``store`` (hold :func:`refresh_lock` around it)."""
+                  progress: Callable[[Outcome], None] | None = None,
+                  deadline: float = SOURCE_DEADLINE,
+                  run_deadline: float = RUN_DEADLINE) -> Report:
+    """Refresh the declared sources into ``store`` (hold :func:`refresh_lock` around it).
+
+    Args:
+        deadline: seconds each source may take (a source's own ``deadline`` wins).
+        run_deadline: seconds the whole run may take.
+    """
     sources = select(catalog, only)
+    loop = asyncio.get_running_loop()
+    run_end = loop.time() + run_deadline
     run_id = None
     if not dry_run:
         with store.transaction():
@@ -117,8 +135,9 @@ async def refresh(store: Store, catalog: Catalog, client: httpx.AsyncClient, *,
         for i, source in enumerate(queue):
             if i:
                 await sleep(host_delay)
+            limit = Deadline(source.deadline or deadline, run_end, run_deadline)
             outcome = await run_source(store, source, client, run_id, dry_run=dry_run,
-                                       sleep=sleep)
+                                       sleep=sleep, deadline=limit)
             if progress:
                 progress(outcome)
             done.append(outcome)
@@ -136,24 +155,71 @@ async def refresh(store: Store, catalog: Catalog, client: httpx.AsyncClient, *,
     return Report(run_id, outcomes)
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """When one source must be done: its own allowance, or the run's end if sooner."""
+
+    seconds: float
+    run_end: float
+    run_seconds: float
+
+    def when(self, now: float) -> tuple[float, str]:
+        """The loop time to stop at, and what to say if it is reached."""
+        if now + self.seconds <= self.run_end:
+            return now + self.seconds, f"no complete answer within its deadline of " \
+                                       f"{self.seconds:g} s; abandoned"
+        return self.run_end, f"the run's deadline of {self.run_seconds:g} s was reached; " \
+                             "abandoned"
+
+
 async def run_source(store: Store, source: SourceDef, client: httpx.AsyncClient,
-                     run_id: int | None, *, dry_run: bool, sleep: Sleep) -> Outcome:
+                     run_id: int | None, *, dry_run: bool, sleep: Sleep,
+                     deadline: Deadline | None = None) -> Outcome:
     """Fetch one source and write what it found; a failure is recorded, never raised."""
     validators, pins, seen = source_state(store, source.id)
     ctx = fetchers.Context(client=client, today=store.clock().date(), sleep=sleep,
                            validators=validators, pins=pins, seen=seen,
-                           max_bytes=source.max_bytes)
+                           max_bytes=source.max_bytes,
+                           redirect_hosts=tuple(source.redirect_hosts))
+    loop = asyncio.get_running_loop()
+    stop, late = deadline.when(loop.time()) if deadline else (None, "")
+    if stop is not None and stop <= loop.time():
+        return _failed(store, source, f"not tried: the run's deadline of "
+                       f"{deadline.run_seconds:g} s was reached", dry_run)
     try:
-        fetched = await fetchers.KINDS[source.kind](ctx, source)
+        async with asyncio.timeout_at(stop):
+            fetched = await fetchers.KINDS[source.kind](ctx, source)
+            if stop is not None and loop.time() >= stop:
+                raise TimeoutError  # overran while parsing, with no await to cancel
+    except TimeoutError:
+        return _failed(store, source, late, dry_run)
     except fetchers.NoData as exc:
         return _failed(store, source, f"no data: {exc}", dry_run)
     except (fetchers.FetchError, fetchers.ParseError) as exc:
         return _failed(store, source, str(exc), dry_run)
     except Exception as exc:  # noqa: BLE001 - one bad source must not stop the others
         return _failed(store, source, f"unexpected {type(exc).__name__}: {exc}", dry_run)
+    offered = len(fetched.results)
+    fetched = screen(fetched)
+    if offered and not fetched.results:
+        return _failed(store, source, f"no usable value ({offered} refused): "
+                       + "; ".join(fetched.skipped[:2]), dry_run)
     changes = apply(store, source, fetched, ctx.pins, run_id, dry_run=dry_run)
     return Outcome(source.id, "ok" if changes or not fetched.not_modified else "unchanged",
-                   changes)
+                   changes, skipped=fetched.skipped)
+
+
+def screen(fetched: fetchers.Fetched) -> fetchers.Fetched:
+    """The fetcher's results without those :func:`tracker.values.problem` refuses; each
+    refusal is added to ``skipped``. Every kind of source passes through here."""
+    keep, skipped = [], list(fetched.skipped)
+    for result in fetched.results:
+        why = problem(result)
+        if why:
+            skipped.append(why)
+        else:
+            keep.append(result)
+    return replace(fetched, results=keep, skipped=skipped)
 
 
 def _failed(store: Store, source: SourceDef, error: str, dry_run: bool) -> Outcome:

@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any, TextIO
 
 
-from tracker import queries, render
+from tracker import criteria, queries, render
 from tracker.queries import IN_ROLES
 from tracker.text import count
 
@@ -112,7 +112,7 @@ def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
             "id": ind["id"], "name": ind["name"], "category": ind["category_id"],
             "description": ind["description"], "aliases": ind["aliases"], "kind": ind["kind"],
             "tier": ind["tier"], "table": ind["table_no"], "retired_at": ind["retired_at"],
-            "criteria": _criteria(ind), "values": {k: asdict(v) for k, v in row.values.items()},
+            "criteria": _criteria(db, ind), "values": {k: asdict(v) for k, v in row.values.items()},
             "members": _summary(db, head, entries) if head or entries else None,
             "events": [{"date": e["date"], "title": e["title"], "source": e["source"]}
                        for e in events],
@@ -134,12 +134,14 @@ def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
                          cur.note or ""])
     render.table(out, "Current values", ["Field", "Value", "As of", "Confidence", "Source",
                                          "Note"], body, wrap=(1, 4, 5))
-    crit = _criteria(ind)
-    if crit:
-        render.table(out, "Collaboration criteria", ["UN", "Purpose", "Binding", "Confidence",
-                                                     "Source", "Note"],
-                     [[crit["un"], crit["purpose"], crit["binding"], crit["confidence"],
-                       src(crit["source"]), crit["note"] or ""]], wrap=(4, 5))
+    crit = criteria.load(db).get(indicator_id) if ind["category_id"] == "mechanisms" else None
+    if crit is not None and crit.fit is not None:
+        _criteria_table(out, crit, src)
+        render.paragraph(out, f"Fit {crit.fit.shown}: {crit.fit.rationale}. Rules: "
+                         f"docs/catalog.md, after {criteria.RULE_URL}")
+        out.write("\n")
+    elif ind["category_id"] == "mechanisms":
+        render.line(out, "Essay criteria: none recorded.\n")
     if head or entries:
         s = _summary(db, head, entries)
         render.paragraph(out, _summary_line(s))
@@ -149,11 +151,29 @@ def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
                      [[e["date"], e["title"], src(e["source"])] for e in events], wrap=(1, 2))
 
 
-def _criteria(ind: dict[str, Any]) -> dict[str, Any] | None:
-    if not ind["criteria_un"]:
+def _criteria_table(out: TextIO, crit: criteria.MechanismCriteria, src) -> None:
+    title = f"Essay criteria: fit {crit.fit.shown}" if crit.fit else "Essay criteria"
+    if not render.is_terminal(out):
+        render.table(out, title, ["Criterion", "Value", "Conf.", "Rationale", "Source"],
+                     [[criteria.SHORT[c.key], c.shown, c.confidence, c.rationale,
+                       src(c.source)] for c in crit.criteria])
+        return
+    from rich.text import Text
+
+    rows = []
+    for c in crit.criteria:
+        why = Text(render.clean(c.rationale) + "\n")
+        why.append_text(src(c.source))
+        rows.append([criteria.SHORT[c.key], c.shown, c.confidence, why])
+    render.table(out, title, ["Criterion", "Value", "Conf.", "Rationale and source"], rows,
+                 wrap=(3,))
+
+
+def _criteria(db: Database, ind: dict[str, Any]) -> dict[str, Any] | None:
+    if ind["category_id"] != "mechanisms":
         return None
-    return {k: ind[f"criteria_{k}"] for k in ("un", "purpose", "binding", "source",
-                                                 "confidence", "note")}
+    found = criteria.load(db).get(ind["id"])
+    return found.as_dict() if found is not None and found.fit is not None else None
 
 
 def _summary(db: Database, head: dict[str, Any] | None,

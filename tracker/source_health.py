@@ -28,9 +28,12 @@ def health(store: Store) -> list[dict[str, Any]]:
     today = store.clock().date()
     rows = list(store.db.query(
         "SELECT s.id, s.kind, s.url, s.freshness, s.review, h.last_attempt, h.last_success, "
-        "h.status, h.consecutive_failures, h.last_error FROM sources s "
+        "h.status, h.consecutive_failures, h.last_error, h.skipped, h.skipped_detail "
+        "FROM sources s "
         "LEFT JOIN source_health h ON h.source_id = s.id WHERE s.retired_at IS NULL "
         "ORDER BY s.id"))
     for row in rows:
         row["state"] = state(row, today)
+        if not row["last_error"] and row["skipped_detail"]:
+            row["last_error"] = row["skipped_detail"]  # the values its last success skipped
     return rows

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pycountry
 
 from tracker.catalog import Catalog
+from tracker.catalog.checks import CRITERIA
 from tracker.store import Store
 
 CATALOG = "catalog"
@@ -114,15 +115,10 @@ def _indicators(db, catalog: Catalog, now: str) -> tuple[int, int]:
     known = {row[0]: row[1] for row in db.execute("SELECT id, retired_at FROM indicators")}
     added = 0
     for position, ind in enumerate(catalog.model.indicators):
-        crit = ind.criteria
         row = {
             "id": ind.id, "category_id": ind.category, "name": ind.name,
             "description": ind.description, "aliases": json.dumps(ind.aliases),
             "tier": ind.tier, "table_no": ind.table, "kind": ind.kind, "position": position,
-            "criteria_un": crit and crit.un, "criteria_purpose": crit and crit.purpose,
-            "criteria_binding": crit and crit.binding,
-            "criteria_source": crit and catalog.source_url(crit.source),
-            "criteria_confidence": crit and crit.confidence, "criteria_note": crit and crit.note,
             "entry_into_force": ind.entry_into_force and json.dumps(
                 {**ind.entry_into_force.model_dump(),
                  "source": catalog.source_url(ind.entry_into_force.source)}),
@@ -132,11 +128,32 @@ def _indicators(db, catalog: Catalog, now: str) -> tuple[int, int]:
             row["added_at"] = now
             added += 1
         db["indicators"].upsert(row, pk="id")
+        _criteria(db, catalog, ind)
     live = set(catalog.indicators_by_id)
     dropped = [i for i, retired in known.items() if i not in live and retired is None]
     for indicator_id in dropped:
         db["indicators"].update(indicator_id, {"retired_at": now})
     return added, len(dropped)
+
+
+def _criteria(db, catalog: Catalog, ind) -> None:
+    """A mechanism's criteria as the catalog writes them now (a reading, not history).
+
+    The columns of the earlier three-part reading (``criteria_un`` ...) are left as they
+    were, so nothing an older catalog wrote is lost.
+    """
+    db.execute("DELETE FROM criteria WHERE mechanism_id = ?", [ind.id])
+    if ind.criteria is None:
+        return
+    rows = []
+    for position, key in enumerate(CRITERIA):
+        crit = getattr(ind.criteria, key)
+        if crit is not None:
+            rows.append({"mechanism_id": ind.id, "criterion": key, "position": position,
+                         "value": crit.value, "rationale": crit.rationale,
+                         "source": catalog.source_url(crit.source),
+                         "confidence": crit.confidence, "note": crit.note})
+    db["criteria"].insert_all(rows, pk=("mechanism_id", "criterion"))
 
 
 def _observations(db, catalog: Catalog, now: str, run_id: int) -> int:

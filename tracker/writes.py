@@ -31,6 +31,15 @@ def source_state(store: Store, source_id: str) -> tuple[Validators, dict[str, st
     return validators, pins, seen
 
 
+def skipped_detail(reasons: list[str]) -> str | None:
+    """One line on the values a source gave that were not written, or None."""
+    if not reasons:
+        return None
+    shown = "; ".join(dict.fromkeys(one_line(r) for r in reasons[:3]))
+    more = "; ..." if len(reasons) > 3 else ""
+    return one_line(f"{len(reasons)} skipped: {shown}{more}")[:300]
+
+
 def record_failure(store: Store, source: SourceDef, error: str) -> None:
     """Count a failure against the source's health; its data stays as it was."""
     now = store.now()
@@ -72,13 +81,16 @@ def apply(store: Store, source: SourceDef, fetched: Fetched, pins: dict[str, str
             # hosts' requests wait on the same event loop.
             db.execute(
                 "INSERT INTO source_health (source_id, last_attempt, last_success, status, "
-                "consecutive_failures, last_error, etag, last_modified, body_hash) "
-                "VALUES (?, ?, ?, 'ok', 0, NULL, ?, ?, ?) ON CONFLICT (source_id) DO UPDATE SET "
+                "consecutive_failures, last_error, etag, last_modified, body_hash, skipped, "
+                "skipped_detail) VALUES (?, ?, ?, 'ok', 0, NULL, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (source_id) DO UPDATE SET "
                 "last_attempt = excluded.last_attempt, last_success = excluded.last_success, "
                 "status = 'ok', consecutive_failures = 0, last_error = NULL, "
                 "etag = excluded.etag, last_modified = excluded.last_modified, "
-                "body_hash = excluded.body_hash",
-                [source.id, now, now, fetched.etag, fetched.last_modified, fetched.body_hash])
+                "body_hash = excluded.body_hash, skipped = excluded.skipped, "
+                "skipped_detail = excluded.skipped_detail",
+                [source.id, now, now, fetched.etag, fetched.last_modified, fetched.body_hash,
+                 len(fetched.skipped), skipped_detail(fetched.skipped)])
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -97,12 +109,16 @@ def _value(store: Store, source: SourceDef, v: Value, fetched: Fetched, run_id, 
     db = store.db
     text, number = _text(v.value)
     same_day = db.execute(
-        "SELECT value, origin FROM observations WHERE indicator_id = ? AND field = ? "
+        "SELECT value, origin, author FROM observations WHERE indicator_id = ? AND field = ? "
         "AND as_of = ? ORDER BY recorded_at DESC, id DESC", [v.indicator, v.field, v.as_of]
     ).fetchall()
-    if same_day and same_day[0][0] == text:
-        return ""  # unchanged: not written again
-    curated = [value for value, origin in same_day if origin in CURATED]
+    own = [value for value, origin, author in same_day
+           if origin == FETCHER and author == source.id]
+    if (own[0] if own else same_day[0][0] if same_day else None) == text:
+        # unchanged: not written again (a source's own earlier reading that differs is
+        # superseded by writing this one, even when another source already says the same)
+        return ""
+    curated = [value for value, origin, _ in same_day if origin in CURATED]
     reason = None
     if source.review == "manual":
         reason = "the source is reviewed by hand"
@@ -118,7 +134,8 @@ def _value(store: Store, source: SourceDef, v: Value, fetched: Fetched, run_id, 
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [v.indicator, v.field, text, number, v.as_of, now, FETCHER, source.url,
          source.confidence, v.note, source.id, run_id, fetched.body_hash])
-    old = f" (was {same_day[0][0]})" if same_day else ""
+    was = own[0] if own else same_day[0][0] if same_day else None
+    old = f" (was {was})" if was is not None and was != text else ""
     return f"{v.indicator}.{v.field} = {text} as of {v.as_of}{old}"
 
 

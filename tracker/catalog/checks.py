@@ -8,8 +8,14 @@ import pycountry
 
 from tracker.catalog.model import CatalogModel
 from tracker.catalog.source import Document, Problem
+from tracker.values import number
 
 MECHANISMS = "mechanisms"
+CRITERIA = ("outside_structures", "multipolar", "not_dependent", "single_purpose",
+            "no_shared_values", "among_states")
+"""The essay's six criteria, in its order."""
+TYPED_CRITERIA = ("outside_structures", "single_purpose", "no_shared_values")
+"""The criteria an analyst reads from the mechanism's texts (the others are computed)."""
 
 
 def is_country(code: str) -> bool:
@@ -55,13 +61,22 @@ def check(model: CatalogModel, doc: Document) -> list[Problem]:
                 f"unknown category {ind.category!r} (declared: {_list(categories)})")
             continue
         if ind.category == MECHANISMS and ind.criteria is None:
-            bad(here, f"mechanism {ind.id!r} has no 'criteria' (un, purpose, binding)")
+            bad(here, f"mechanism {ind.id!r} has no 'criteria' (the six criteria: "
+                f"{', '.join(CRITERIA)})")
         if ind.category != MECHANISMS:
             for key in ("criteria", "kind", "entry_into_force"):
                 if getattr(ind, key) is not None:
                     bad(here + (key,), f"{key!r} is only for the {MECHANISMS!r} category")
         if ind.criteria is not None:
-            sources.check(here + ("criteria", "source"), ind.criteria.source)
+            for key in CRITERIA:
+                crit = getattr(ind.criteria, key)
+                if crit is None:
+                    continue
+                sources.check(here + ("criteria", key, "source"), crit.source)
+                if crit.value is None and key in TYPED_CRITERIA:
+                    bad(here + ("criteria", key), f"criteria.{key}: missing 'value' (allowed: "
+                        "yes, partly, no); only multipolar, not_dependent and among_states "
+                        "are computed from the ledger")
         eif = ind.entry_into_force
         if eif is not None:
             sources.check(here + ("entry_into_force", "source"), eif.source)
@@ -120,6 +135,10 @@ def scale_problem(scale, value) -> str | None:
     if scale.kind == "numeric":
         if isinstance(value, str):
             return f"{value!r} is not a number (this field takes a number in {scale.unit})"
+        try:
+            number(value)
+        except ValueError as exc:  # YAML's .nan and .inf are floats
+            return f"{exc} (this field takes a number in {scale.unit})"
         return None
     if not isinstance(value, str):
         return f"{value!r} is a number; this field takes text (quote it)"

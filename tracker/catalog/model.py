@@ -123,12 +123,43 @@ class Group(Provenance):
     as_of: PartialDate
 
 
-class Criteria(Provenance):
-    """The special-purpose collaboration criteria of a mechanism."""
+def _yes_no(value: object) -> object:
+    # YAML reads an unquoted yes/no as true/false: take it as the word that was written.
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
 
-    un: Literal["inside", "outside"]
-    purpose: Literal["single", "general"]
-    binding: Literal["binding", "voluntary"]
+
+CriterionValue = Annotated[Literal["yes", "partly", "no"], BeforeValidator(_yes_no)]
+
+
+class Criterion(Provenance):
+    """One of the essay's criteria for one mechanism: a reading with its reason and source.
+
+    ``source`` is where the facts come from (the mechanism's own documents); the rule itself
+    is the essay's. For the criteria computed from the ledger (multipolar, not dependent,
+    among states) ``value`` is optional: it is used only where the ledger cannot answer.
+    """
+
+    value: CriterionValue | None = None
+    rationale: StrictStr = Field(min_length=1)
+
+
+class Criteria(_Strict):
+    """The six criteria of a special purpose international collaboration (Letwin, 2023)."""
+
+    outside_structures: Criterion
+    """Formed outside the UN and outside the constraints of existing structures."""
+    multipolar: Criterion | None = None
+    """Radically multipolar (computed from the ledger)."""
+    not_dependent: Criterion | None = None
+    """Not dependent on any one power or small set (computed from the ledger)."""
+    single_purpose: Criterion
+    """Single purpose, without mission creep."""
+    no_shared_values: Criterion
+    """No shared domestic values required."""
+    among_states: Criterion | None = None
+    """Cooperation among states (computed from the ledger)."""
 
 
 class EntryIntoForce(Provenance):
@@ -196,6 +227,10 @@ class SourceTarget(_Strict):
     events: bool = False
 
 
+HostName = Annotated[str, Field(pattern=r"^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$")]
+"""A host name alone: no scheme, port or path."""
+
+
 class SourceDef(_Strict):
     """A declared fetch: where, how to read it, what it feeds, and who reviews it."""
 
@@ -211,6 +246,11 @@ class SourceDef(_Strict):
     confidence: Confidence = "medium"
     """How far the source's values are trusted."""
     max_bytes: Annotated[int, Field(ge=1024)] | None = None
+    deadline: Annotated[float, Field(gt=0)] | None = None
+    """Seconds this source may take in all (requests, waits, body); the run's default
+    otherwise."""
+    redirect_hosts: list[HostName] = []
+    """Hosts on other sites that the source's redirects may lead to."""
     note: StrictStr | None = None
 
 

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 
-from tracker import queries, trends
+from tracker import criteria, queries, trends
 from tracker.export.state import Diff, Previous
 from tracker.headline import Figure
 from tracker.text import one_line
@@ -43,7 +43,13 @@ class Footnotes:
 
     def lines(self) -> list[str]:
         """The footnote definitions."""
-        return [f"[^{n}]: <{_url(u)}>" for u, n in self.urls.items()]
+        return [f"[^{n}]: <{_url(u)}>" if _is_web(u) else f"[^{n}]: {cell(u)}"
+                for u, n in self.urls.items()]
+
+
+def _is_web(url: str) -> bool:
+    """Only http(s) URLs become links (never ``javascript:`` or ``data:``)."""
+    return one_line(url).lower().startswith(("http://", "https://"))
 
 
 def _url(url: str) -> str:
@@ -101,14 +107,21 @@ def build(db: Database, *, snap_id: str, as_of: str, since: str, since_text: str
     out += _table(["Figure", "Now", f"On {since}", "Trend"],
                   [[cell(f.label), cell(f.text), "" if f.before is None else str(f.before),
                     trends.ARROWS[f.direction] + " " + f.direction] for f in figures])
+    caveats = [f for f in figures if f.kind == "floor" or f.low_confidence]
+    if caveats:
+        out += ["A *floor* counts only what the ledgers hold: incomplete or missing ledgers "
+                "could add more. `tracker trends --explain ID` lists what a figure counts.", ""]
+        out += [f"- {cell(f.label)} (`{cell(f.id)}`): {cell(f.note)}" for f in caveats] + [""]
     last_move = {}
     for c in sorted(window, key=lambda c: trends.pad(c.as_of)):
         last_move[(c.indicator_id, c.field)] = c.direction
+    crits = criteria.load(db)
     for c in cats:
         members = [r for r in rows if r.category == c["id"]]
         if not members:
             continue
         fields = [f for f in c["fields"] if any(f["field"] in r.values for r in members)]
+        fit = c["id"] == "mechanisms"
         out += [f"## {cell(c['title'])}", ""]
         body = []
         for r in members:
@@ -123,15 +136,43 @@ def build(db: Database, *, snap_id: str, as_of: str, since: str, since_text: str
                 if cur.disputed_by:
                     text += " (also reported: " + "; ".join(cell(d) for d in cur.disputed_by) + ")"
                 cells.append(text + notes.ref(cur.source))
+            if fit:
+                found = crits.get(r.id)
+                cells.append(cell(found.fit.shown) if found and found.fit else "")
             cells.append(r.as_of)
             body.append(cells)
-        out += _table(["Name", *[cell(f["label"]) for f in fields], "As of"], body)
+        out += _table(["Name", *[cell(f["label"]) for f in fields],
+                       *(["Fit"] if fit else []), "As of"], body)
+        if fit:
+            out += _criteria(rows, crits)
     out += _participation(db)
     out += _events(db, as_of, notes)
     out += ["## Sources", "", *notes.lines(), ""]
     out += ["Trend arrows: ▲ better, ▼ worse, • neutral, ~ changed (text), over the window. "
             "Roles: " + ", ".join(f"{g} {r}" for r, g in ROLE_GLYPHS.items()) + ".", ""]
     return "\n".join(out)
+
+
+CRITERION_GLYPHS = {"yes": "✓", "partly": "½", "no": "✗", "unknown": "?"}
+
+
+def _criteria(rows, crits: dict[str, criteria.MechanismCriteria]) -> list[str]:
+    """The six criteria per mechanism, one glyph each, and the fit."""
+    body = []
+    for r in rows:
+        found = crits.get(r.id)
+        if r.category != "mechanisms" or found is None or found.fit is None:
+            continue
+        body.append([cell(r.name), *[CRITERION_GLYPHS[c.value] + ("+" if c.basis == "floor"
+                                                                   and c.value != "yes" else "")
+                                      for c in found.criteria], cell(found.fit.shown)])
+    if not body:
+        return []
+    return ["### The essay's criteria", "",
+            "Letwin's six criteria of a special purpose international collaboration "
+            f"(<{criteria.RULE_URL}>): ✓ yes, ½ partly, ✗ no, ? unknown; + a floor from an "
+            "incomplete ledger. `tracker show ID` gives each rationale and source.", "",
+            *_table(["Mechanism", *[cell(v) for v in criteria.SHORT.values()], "Fit"], body)]
 
 
 def _participation(db: Database) -> list[str]:

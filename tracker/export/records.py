@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 
 
-from tracker import __version__, queries, trends
+from tracker import __version__, criteria, queries, trends
 from tracker.export.state import Diff, Previous
 from tracker.headline import Figure
 from tracker.render import csv_text
@@ -46,6 +46,7 @@ def json_text(db: Database, *, snap_id: str, as_of: str, since: str | None,
                        "values": {k: asdict(v) for k, v in sorted(r.values.items())}}
                       for r in rows if r.category == c["id"]]}
             for c in queries.categories(db)],
+        "criteria": {m: c.as_dict() for m, c in criteria.load(db).items() if c.fit},
         "memberships": _memberships(db),
         "events": [{k: e[k] for k in ("id", "date", "end_date", "title", "kind", "source",
                                       "confidence", "note")}
@@ -100,6 +101,12 @@ def csv_tables(db: Database) -> dict[str, str]:
             body.append(line)
         tables[c["id"]] = _csv(cols, body)
     tables["observations"] = observations_csv(db)
+    ccols = ["mechanism_id", "criterion", "value", "shown", "basis", "confidence", "rationale",
+             "source", "fit"]
+    tables["criteria"] = _csv(ccols, [
+        [m, c.key, c.value, c.shown, c.basis, c.confidence, c.rationale, c.source,
+         found.fit.shown] for m, found in criteria.load(db).items() if found.fit
+        for c in found.criteria])
     mcols = ["mechanism_id", "party", "role", "date", "source", "confidence", "note"]
     tables["memberships"] = _csv(mcols, db.execute(
         f"SELECT {', '.join(mcols)} FROM memberships ORDER BY mechanism_id, date, party, role"))

@@ -11,6 +11,15 @@ from tracker.fetchers import http
 from tracker.fetchers.http import Response, Sleep, Validators
 
 
+JSON = ("application/json", "+json")
+"""What a JSON source may be served as: any ``+json`` type is JSON (RFC 6839)."""
+CSV = ("text/csv", "application/csv", "text/comma-separated-values", "text/x-csv",
+       "application/x-csv", "text/plain", "application/octet-stream",
+       "application/vnd.ms-excel")
+"""What a CSV source may be served as, the generic labels servers give .csv files
+included; the body must still be UTF-8 CSV with the declared columns."""
+
+
 class ParseError(Exception):
     """A response arrived but is not what the source's format promises."""
 
@@ -50,6 +59,8 @@ class Item:
     title: str
     link: str
     kind: str = "other"
+    summary: str = ""
+    """What keywords are matched against besides the title; not stored."""
 
 
 @dataclass
@@ -65,6 +76,8 @@ class Context:
     seen: set[str] = field(default_factory=set)
     """Feed item ids already recorded for this source."""
     max_bytes: int | None = None
+    redirect_hosts: tuple[str, ...] = ()
+    """Hosts beyond the source's own site that a redirect may lead to."""
 
 
 @dataclass
@@ -77,6 +90,9 @@ class Fetched:
     last_modified: str | None = None
     not_modified: bool = False
     new_items: list[Item] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    """Why each value the source gave could not be used (a date that is not a date, a
+    number that is not finite...); counted in the source's health."""
 
 
 async def get(ctx: Context, url: str, accept: tuple[str, ...], *,
@@ -88,7 +104,8 @@ async def get(ctx: Context, url: str, accept: tuple[str, ...], *,
     """
     return await http.get(ctx.client, url, accept=accept, params=params,
                           validators=ctx.validators if conditional else Validators(),
-                          max_bytes=ctx.max_bytes or http.MAX_BYTES, sleep=ctx.sleep)
+                          max_bytes=ctx.max_bytes or http.MAX_BYTES, sleep=ctx.sleep,
+                          redirect_hosts=ctx.redirect_hosts)
 
 
 def unchanged(resp: Response) -> Fetched:

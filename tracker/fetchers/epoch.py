@@ -6,12 +6,14 @@ from functools import lru_cache
 
 import pycountry
 
-from tracker.fetchers.base import (Context, Fetched, NoData, ParseError, Value, get,
+from tracker import values
+from tracker.fetchers.base import (CSV, Context, Fetched, NoData, ParseError, Value, get,
                                    unchanged)
-from tracker.fetchers.generic import iter_csv
+from tracker.fetchers.generic import csv_rows, require
 from tracker.fetchers.params import EpochParams
+from tracker.text import one_line
 
-ACCEPT = ("text/csv", "text/plain", "application/octet-stream")
+ACCEPT = CSV
 ALIASES = {
     "model": ("Model", "System"),
     "date": ("Publication date",),
@@ -37,7 +39,7 @@ def iso3(name: str) -> str | None:
 
 
 def columns(header: list[str]) -> dict[str, str]:
-    """The file's column for each role; a missing role fails loudly."""
+    """The file's column for each role; a missing or repeated column fails loudly."""
     found = {}
     for role, names in ALIASES.items():
         match = next((n for n in names if n in header), None)
@@ -45,20 +47,33 @@ def columns(header: list[str]) -> dict[str, str]:
             raise ParseError(f"no {role} column (looked for {', '.join(names)})")
         if match:
             found[role] = match
+    require(header, list(found.values()))
     return found
 
 
-def count_countries(body, since_year: int, min_compute: float | None,
-                    this_year: int) -> tuple[dict[int, set[str]], set[str]]:
-    """Distinct countries with at least one model per year, and the names not understood."""
+def count_countries(body, since_year: int, min_compute: float | None, this_year: int,
+                    skipped: list[str] | None = None) -> tuple[dict[int, set[str]], set[str]]:
+    """Distinct countries with at least one model per year, and the names not understood.
+
+    Rows whose publication date is not a date (checked like a catalog date) are left
+    out, each with its reason added to ``skipped``.
+    """
     by_year: dict[int, set[str]] = {}
     unknown: set[str] = set()
     cols: dict[str, str] | None = None
-    for row in iter_csv(body):
-        if cols is None:
-            cols = columns(list(row))
-        year_text = (row.get(cols["date"]) or "")[:4]
-        if not year_text.isdigit() or not since_year <= int(year_text) <= this_year:
+    reader = csv_rows(body)
+    if reader.header is None:
+        raise NoData("an empty CSV file")
+    cols = columns(reader.header)
+    for row in reader:
+        raw = (row.get(cols["date"]) or "").strip()
+        try:
+            year = int(values.date(raw[:10])[:4])
+        except ValueError as exc:
+            if skipped is not None:
+                skipped.append(f"{one_line(row.get(cols['model']))[:40]!r}: {exc}")
+            continue
+        if not since_year <= year <= this_year:
             continue
         if min_compute is not None:
             raw = (row.get(cols.get("compute", "")) or "").strip()
@@ -70,11 +85,9 @@ def count_countries(body, since_year: int, min_compute: float | None,
         for name in {n.strip() for n in (row.get(cols["country"]) or "").split(",") if n.strip()}:
             code = iso3(name)
             if code:
-                by_year.setdefault(int(year_text), set()).add(code)
+                by_year.setdefault(year, set()).add(code)
             else:
                 unknown.add(name)
-    if cols is None:
-        raise NoData("the CSV file has no rows")
     return by_year, unknown
 
 
@@ -83,8 +96,9 @@ async def fetch(ctx: Context, source) -> Fetched:
     resp = await get(ctx, source.url, ACCEPT)
     if resp.not_modified:
         return unchanged(resp)
+    skipped: list[str] = []
     by_year, unknown = count_countries(resp.file, params.since_year, params.min_compute,
-                                       ctx.today.year)
+                                       ctx.today.year, skipped)
     results = []
     for year in sorted(by_year):
         note = f"Countries with at least one large-scale model published in {year}: " \
@@ -95,4 +109,4 @@ async def fetch(ctx: Context, source) -> Fetched:
             note += f"; names not mapped: {', '.join(sorted(unknown)[:5])}"
         results.append(Value(source.feeds.indicator, source.feeds.field,
                              float(len(by_year[year])), str(year), note))
-    return Fetched(results, resp.body_hash, resp.etag, resp.last_modified)
+    return Fetched(results, resp.body_hash, resp.etag, resp.last_modified, skipped=skipped)

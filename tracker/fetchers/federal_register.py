@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 
-from tracker.fetchers.base import Context, Fetched, ParseError, Value, get
+from tracker.fetchers.base import JSON, Context, Fetched, ParseError, Value, get
 from tracker.fetchers.params import FederalRegisterParams
 
-ACCEPT = ("application/json",)
+ACCEPT = JSON
 CAP = 10_000
 """The API caps `count`: a count at the cap is a floor, not a total."""
 

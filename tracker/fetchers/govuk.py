@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tracker.fetchers.base import Context, Fetched, ParseError, Value, get, unchanged
+from tracker.fetchers.base import JSON, Context, Fetched, ParseError, Value, get, unchanged
 from tracker.fetchers.params import GovukSearchParams
 
 
@@ -26,7 +26,7 @@ async def fetch(ctx: Context, source) -> Fetched:
     for key, value in params.query.items():
         for v in value if isinstance(value, list) else [value]:
             query.append((key, v))
-    resp = await get(ctx, source.url, ("application/json",), params=query)
+    resp = await get(ctx, source.url, JSON, params=query)
     if resp.not_modified:
         return unchanged(resp)
     total = parse(resp.body)

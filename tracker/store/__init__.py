@@ -21,7 +21,7 @@ from tracker.errors import TrackerError
 if TYPE_CHECKING:
     import sqlite_utils
 
-LATEST = 6
+LATEST = 8
 """The schema version this tracker writes (the number of migrations)."""
 
 __all__ = ["LATEST", "Store", "default_db_path"]

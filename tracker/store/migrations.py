@@ -186,6 +186,46 @@ def _v5_fast_current_values(db: sqlite_utils.Database) -> None:
     db.create_view("current_values", _CURRENT_VALUES_V5)
 
 
+def _skipped_values_in_source_health(db: sqlite_utils.Database) -> None:
+    """How many values the last success of a source gave that were not written, and why."""
+    db["source_health"].add_column("skipped", int)
+    db["source_health"].add_column("skipped_detail", str)
+
+
+def _essay_criteria(db: sqlite_utils.Database) -> None:
+    """The essay's six criteria per mechanism, each with a value, rationale and source.
+
+    The earlier ``criteria_un/purpose/binding`` columns of ``indicators`` stay as they were
+    (nothing is lost); their reading seeds the two criteria it bears on (inside the UN:
+    not outside existing structures; single or general purpose) until the next sync of a
+    catalog with the six criteria replaces them. Binding or voluntary is not a criterion:
+    it stays in the ``enforcement`` field.
+    """
+    db["criteria"].create(
+        {"mechanism_id": str, "criterion": str, "position": int, "value": str,
+         "rationale": str, "source": str, "confidence": str, "note": str},
+        pk=("mechanism_id", "criterion"),
+        foreign_keys=[("mechanism_id", "indicators", "id")],
+    )
+    rows = []
+    for ind, un, purpose, source, confidence in db.execute(
+        "SELECT id, criteria_un, criteria_purpose, criteria_source, criteria_confidence "
+        "FROM indicators WHERE criteria_un IS NOT NULL"
+    ).fetchall():
+        earlier = f"From the earlier reading (un: {un}, purpose: {purpose})"
+        rows.append({"mechanism_id": ind, "criterion": "outside_structures", "position": 0,
+                     "value": "no" if un == "inside" else None,
+                     "rationale": f"{earlier}; outside existing structures not assessed"
+                     if un != "inside" else f"{earlier}: inside the UN",
+                     "source": source, "confidence": confidence or "low", "note": None})
+        if purpose in ("single", "general"):
+            rows.append({"mechanism_id": ind, "criterion": "single_purpose", "position": 3,
+                         "value": "yes" if purpose == "single" else "no",
+                         "rationale": f"{earlier}; mission creep not assessed",
+                         "source": source, "confidence": confidence or "low", "note": None})
+    db["criteria"].insert_all(rows)
+
+
 SEARCH_KINDS = {
     # kind: (table, key column, title, aliases, body)
     "indicator": ("indicators", "id", "new.name",
@@ -252,8 +292,11 @@ def _search_index(db: sqlite_utils.Database) -> None:
                    f"DELETE FROM search_docs WHERE kind = '{kind}' "
                    f"AND ref = CAST(old.{key} AS TEXT); END")
 
+
 MIGRATIONS: list[Migration] = [_v1_content, _v2_runs_and_sources, _v3_entry_into_force,
-                               _v4_review_queue, _v5_fast_current_values, _search_index]
+                               _v4_review_queue, _v5_fast_current_values,
+                               _skipped_values_in_source_health, _essay_criteria,
+                               _search_index]
 """Migration ``i`` brings a store from version ``i`` to ``i + 1``."""
 
 LATEST = len(MIGRATIONS)
