@@ -250,23 +250,25 @@ def _search_index(db: sqlite_utils.Database) -> None:
     each table; ``search_docs_fts`` is an FTS5 index over it (external content, Porter
     stemming over Unicode words without diacritics) kept in step by triggers named as
     sqlite-utils and Datasette expect. Plain SQL, no ``executescript``, so the migration
-    stays one transaction. Existing rows are indexed here.
+    stays one transaction. Existing rows are indexed here. Running it on a store that
+    already has the index (one made while migrations were being numbered) adds only what
+    is missing.
     """
     cols = ("title", "aliases", "keys", "body")
-    db.execute("CREATE TABLE search_docs (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
-               "ref TEXT NOT NULL, title TEXT, aliases TEXT, keys TEXT, body TEXT, "
-               "UNIQUE (kind, ref))")
-    db.execute(f"CREATE VIRTUAL TABLE search_docs_fts USING FTS5 ({', '.join(cols)}, "
-               'content="search_docs", content_rowid=id, '
+    db.execute("CREATE TABLE IF NOT EXISTS search_docs (id INTEGER PRIMARY KEY, "
+               "kind TEXT NOT NULL, ref TEXT NOT NULL, title TEXT, aliases TEXT, keys TEXT, "
+               "body TEXT, UNIQUE (kind, ref))")
+    db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS search_docs_fts USING FTS5 "
+               f"({', '.join(cols)}, content=\"search_docs\", content_rowid=id, "
                "tokenize='porter unicode61 remove_diacritics 2')")
     names = ", ".join(cols)
     old, new = (", ".join(f"{row}.{c}" for c in cols) for row in ("old", "new"))
-    db.execute(f"CREATE TRIGGER search_docs_ai AFTER INSERT ON search_docs BEGIN "
+    db.execute(f"CREATE TRIGGER IF NOT EXISTS search_docs_ai AFTER INSERT ON search_docs BEGIN "
                f"INSERT INTO search_docs_fts (rowid, {names}) VALUES (new.id, {new}); END")
-    db.execute(f"CREATE TRIGGER search_docs_ad AFTER DELETE ON search_docs BEGIN "
+    db.execute(f"CREATE TRIGGER IF NOT EXISTS search_docs_ad AFTER DELETE ON search_docs BEGIN "
                f"INSERT INTO search_docs_fts (search_docs_fts, rowid, {names}) "
                f"VALUES ('delete', old.id, {old}); END")
-    db.execute(f"CREATE TRIGGER search_docs_au AFTER UPDATE ON search_docs BEGIN "
+    db.execute(f"CREATE TRIGGER IF NOT EXISTS search_docs_au AFTER UPDATE ON search_docs BEGIN "
                f"INSERT INTO search_docs_fts (search_docs_fts, rowid, {names}) "
                f"VALUES ('delete', old.id, {old}); "
                f"INSERT INTO search_docs_fts (rowid, {names}) VALUES (new.id, {new}); END")
@@ -276,20 +278,20 @@ def _search_index(db: sqlite_utils.Database) -> None:
                   "ON CONFLICT (kind, ref) DO UPDATE SET "
                   + ", ".join(f"{c} = excluded.{c}" for c in cols))
         # Existing rows: the same expressions, with the table's row as `new`.
-        db.execute(f"INSERT INTO search_docs (kind, ref, {names}) SELECT {doc} "
+        db.execute(f"INSERT OR IGNORE INTO search_docs (kind, ref, {names}) SELECT {doc} "
                    f"FROM [{table}] AS new")
-        db.execute(f"CREATE TRIGGER search_{table}_ai AFTER INSERT ON [{table}] "
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS search_{table}_ai AFTER INSERT ON [{table}] "
                    f"BEGIN {upsert}; END")
         # An upsert that leaves the indexed columns as they were costs no re-indexing.
         read = dict.fromkeys([key, *re.findall(r"new\.(\w+)", " ".join((title, aliases, body)))])
         changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in read)
-        db.execute(f"CREATE TRIGGER search_{table}_au AFTER UPDATE ON [{table}] "
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS search_{table}_au AFTER UPDATE ON [{table}] "
                    f"WHEN {changed} BEGIN "
                    f"DELETE FROM search_docs WHERE kind = '{kind}' "
                    f"AND ref = CAST(old.{key} AS TEXT) AND old.{key} IS NOT new.{key}; "
                    f"{upsert}; END")
-        db.execute(f"CREATE TRIGGER search_{table}_ad AFTER DELETE ON [{table}] BEGIN "
-                   f"DELETE FROM search_docs WHERE kind = '{kind}' "
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS search_{table}_ad AFTER DELETE ON [{table}] "
+                   f"BEGIN DELETE FROM search_docs WHERE kind = '{kind}' "
                    f"AND ref = CAST(old.{key} AS TEXT); END")
 
 
