@@ -227,20 +227,20 @@ def _essay_criteria(db: sqlite_utils.Database) -> None:
 
 
 SEARCH_KINDS = {
-    # kind: (table, key column, title, aliases, body)
+    # kind: (table, key column, title, aliases, keys, body)
     "indicator": ("indicators", "id", "new.name",
                   "CASE WHEN json_valid(new.aliases) THEN (SELECT group_concat(value, '; ') "
                   "FROM json_each(new.aliases)) ELSE new.aliases END",
-                  "new.description"),
-    "value": ("observations", "id", "NULL", "NULL",
+                  "new.id", "new.description"),
+    "value": ("observations", "id", "NULL", "NULL", "NULL",
               "new.value || coalesce(' — ' || new.note, '')"),
-    "party": ("parties", "code", "new.name", "new.code", "NULL"),
-    "event": ("events", "id", "new.title", "NULL", "new.note"),
-    "source": ("sources", "id", "NULL", "NULL", "new.kind || ' ' || new.url"),
+    "party": ("parties", "code", "new.name", "new.code", "NULL", "NULL"),
+    "event": ("events", "id", "new.title", "NULL", "new.id", "new.note"),
+    "source": ("sources", "id", "NULL", "NULL", "new.id", "new.kind || ' ' || new.url"),
 }
 """What the search index holds of each table (``new`` is the row): a title (name), aliases
-(an indicator's aliases, a party's code), the row's key (``keys``) and a body (description,
-value and note, URL)."""
+(an indicator's aliases, a party's code), ids (``keys``) and a body (description, value and
+note, URL). An observation's id is not searchable: nobody types it."""
 
 
 def _search_index(db: sqlite_utils.Database) -> None:
@@ -272,8 +272,8 @@ def _search_index(db: sqlite_utils.Database) -> None:
                f"INSERT INTO search_docs_fts (search_docs_fts, rowid, {names}) "
                f"VALUES ('delete', old.id, {old}); "
                f"INSERT INTO search_docs_fts (rowid, {names}) VALUES (new.id, {new}); END")
-    for kind, (table, key, title, aliases, body) in SEARCH_KINDS.items():
-        doc = f"'{kind}', CAST(new.{key} AS TEXT), {title}, {aliases}, new.{key}, {body}"
+    for kind, (table, key, title, aliases, keys, body) in SEARCH_KINDS.items():
+        doc = f"'{kind}', CAST(new.{key} AS TEXT), {title}, {aliases}, {keys}, {body}"
         upsert = (f"INSERT INTO search_docs (kind, ref, {names}) VALUES ({doc}) "
                   "ON CONFLICT (kind, ref) DO UPDATE SET "
                   + ", ".join(f"{c} = excluded.{c}" for c in cols))
@@ -283,7 +283,8 @@ def _search_index(db: sqlite_utils.Database) -> None:
         db.execute(f"CREATE TRIGGER IF NOT EXISTS search_{table}_ai AFTER INSERT ON [{table}] "
                    f"BEGIN {upsert}; END")
         # An upsert that leaves the indexed columns as they were costs no re-indexing.
-        read = dict.fromkeys([key, *re.findall(r"new\.(\w+)", " ".join((title, aliases, body)))])
+        read = dict.fromkeys(
+            [key, *re.findall(r"new\.(\w+)", " ".join((title, aliases, keys, body)))])
         changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in read)
         db.execute(f"CREATE TRIGGER IF NOT EXISTS search_{table}_au AFTER UPDATE ON [{table}] "
                    f"WHEN {changed} BEGIN "
