@@ -9,12 +9,14 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Static
 
+from tracker.dates import is_coming
 from tracker.store import Store
+from tracker.text import shorten
 from tracker.trends import pad
 
 from screens.base import DataScreen
 from screens.nav import NavBar
-from screens.cells import add_columns, cell
+from screens.cells import add_columns, cell, lines
 
 
 @dataclass
@@ -46,15 +48,17 @@ class CalendarScreen(DataScreen):
             yield DataTable(id="coming", cursor_type="row", zebra_stripes=True)
             yield Static("Timeline (newest first)", classes="section", markup=False)
             yield DataTable(id="past", cursor_type="row", zebra_stripes=True)
+        yield Static(id="preview", classes="preview", markup=False)
         yield Footer()
 
     def fetch(self, store: Store) -> Calendar:
         today = self.app.today()
         events = list(store.db.query(
             "SELECT * FROM events WHERE retired_at IS NULL ORDER BY date, id"))
-        # A partial date counts as coming until its period ends: "2027" is coming all 2026.
-        coming = [e for e in events if _end(e["date"]) >= today]
-        past = [e for e in reversed(events) if _end(e["date"]) < today]
+        # A partial date counts as coming until its period ends: "2027" is coming all 2026;
+        # an event with an outcome (even "outcome not recorded") is never coming.
+        coming = [e for e in events if is_coming(e, today)]
+        past = [e for e in reversed(events) if not is_coming(e, today)]
         return Calendar(today, coming, past)
 
     def show(self, data: Calendar) -> None:
@@ -70,18 +74,20 @@ class CalendarScreen(DataScreen):
                            cell(e["title"]), cell(e["kind"]), key=e["id"])
         past = self.query_one("#past", DataTable)
         past.clear(columns=True)
-        add_columns(past, width, [("Date", None, 10), ("Event", None, 0), ("Kind", None, 16),
-                                  ("Confidence", None, 10)])
+        widths = add_columns(past, width, [("Date", None, 10), ("Event", None, 0),
+                                           ("Outcome", None, 0), ("Kind", None, 12)])
         for e in data.past:
-            past.add_row(cell(e["date"]), cell(e["title"]), cell(e["kind"]),
-                         cell(e["confidence"]), key=e["id"])
+            past.add_row(cell(e["date"]), cell(e["title"]),
+                         cell(shorten(e.get("outcome") or "", widths[2])),
+                         cell(e["kind"]), key=e["id"])
+        self.events = {e["id"]: e for e in data.coming + data.past}
 
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        e = getattr(self, "events", {}).get(event.row_key.value or "")
+        if e is not None:
+            when = e["date"] + (f" to {e['end_date']}" if e.get("end_date") else "")
+            self.query_one("#preview", Static).update(lines(
+                ("", f"{e['title']} · {when} · {e['kind']}"), ("Outcome", e.get("outcome")),
+                ("Source", f"{e['source']} ({e['confidence']} confidence)"),
+                ("Note", e.get("note"))))
 
-def _end(date: str) -> dt.date:
-    start = dt.date.fromisoformat(pad(date))
-    if len(date) == 4:
-        return dt.date(start.year, 12, 31)
-    if len(date) == 7:
-        nxt = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
-        return nxt - dt.timedelta(days=1)
-    return start

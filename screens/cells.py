@@ -45,14 +45,15 @@ def valued(value: str, field: dict, direction: str | None = None) -> Text:
     """A current value coloured by its scale, with the arrow of its last move."""
     style = ""
     if field.get("scale_kind") == "ordinal":
-        style = level_style(field["levels"], field["better"], value)
+        level = field.get("synonyms", {}).get(value, value)
+        style = level_style(field["levels"], field["better"], level)
     text = Text(one_line(value), style=style)
     if direction:
         text.append(" " + ARROWS[direction], style=DIRECTION_STYLES.get(direction, ""))
     return text
 
 
-def add_columns(table, width: int, specs: list[tuple[str, str | None, int]]) -> None:
+def add_columns(table, width: int, specs: list[tuple[str, str | None, int]]) -> list[int]:
     """Add columns sized to ``width``: fixed ones as given, flexible ones (0) share the rest.
 
     Args:
@@ -66,6 +67,7 @@ def add_columns(table, width: int, specs: list[tuple[str, str | None, int]]) -> 
     share = max(12, (width - padding - fixed) // len(flex)) if flex else 0
     for label, key, w in specs:
         table.add_column(label, key=key, width=w or share)
+    return [w or share for _, _, w in specs]
 
 
 def lines(*pairs: tuple[str, object]) -> Text:

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Sparkline, Static
 
 from tracker import criteria, queries
+from tracker.reports import history_note, history_value
 from tracker.text import one_line
 from tracker.store import Store
 
@@ -42,15 +43,17 @@ def series(history: list[dict], f: dict) -> list[float]:
     """A field's history as numbers for a sparkline (levels by rank), or [] if not plottable."""
     points = []
     for o in history:
-        if o["field"] != f["field"]:
+        if o["field"] != f["field"] or o.get("withdrawn_at"):
             continue
         if f["scale_kind"] == "numeric":
             try:
                 points.append(float(o["value"]))
             except ValueError:
                 continue
-        elif f["scale_kind"] == "ordinal" and o["value"] in f["levels"]:
-            points.append(float(f["levels"].index(o["value"]) + 1))
+        elif f["scale_kind"] == "ordinal":
+            level = f.get("synonyms", {}).get(o["value"], o["value"])
+            if level in f["levels"]:
+                points.append(float(f["levels"].index(level) + 1))
     return points if len(points) >= 2 else []
 
 
@@ -211,8 +214,8 @@ class DetailScreen(DataScreen):
         self.urls["history"] = {}
         for o in data.history:
             table.add_row(cell(o["as_of"]), cell(labels.get(o["field"], o["field"])),
-                          cell(o["value"]), cell(o["origin"]), cell(o["confidence"]),
-                          cell(o["source"]), cell(o["note"] or ""), key=str(o["id"]))
+                          cell(history_value(o)), cell(o["origin"]), cell(o["confidence"]),
+                          cell(o["source"]), cell(history_note(o)), key=str(o["id"]))
             self.urls["history"][str(o["id"])] = o["source"]
 
     def _members(self, data: Detail) -> None:

@@ -113,7 +113,7 @@ class OverviewScreen(DataScreen):
         if event.data_table.id == "latest" and change is not None:
             self.query_one("#preview", Static).update(lines(
                 ("", f"{change.name} · {change.label} · {change.as_of}"),
-                ("From", change.old), ("To", change.new),
+                ("From", change.old), ("To", change.new), ("Why", change.note),
                 ("Source", f"{change.source} ({change.confidence} confidence)")))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

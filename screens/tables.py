@@ -36,8 +36,9 @@ def sort_key(field: dict | None, row: queries.Row, column: str):
     current = row.values.get(column)
     if current is None:
         return (1, "")
-    if field and field["scale_kind"] == "ordinal" and current.value in field["levels"]:
-        return (0, field["levels"].index(current.value))
+    level = field.get("synonyms", {}).get(current.value, current.value) if field else ""
+    if field and field["scale_kind"] == "ordinal" and level in field["levels"]:
+        return (0, field["levels"].index(level))
     if field and field["scale_kind"] == "numeric":
         try:
             return (0, float(current.value))

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Static
 
 from tracker import trends
 from tracker.ledger_changes import window_changes
 from tracker.store import Store
+from tracker.text import shorten
 
 from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines, trend
+
+
+WIDE = 140
+"""From this width the table also shows each change's confidence and source; below it they
+are in the preview, and the note ("Why", cut with an ellipsis) keeps its place beside the
+change."""
 
 
 @dataclass
@@ -51,14 +59,24 @@ class TrendsScreen(DataScreen):
         self.changes = {f"{i}|{c.indicator_id}": c for i, c in enumerate(data.changes)}
         table = self.query_one("#changes", DataTable)
         table.clear(columns=True)
-        add_columns(table, self.size.width, [
-            ("As of", None, 10), ("Indicator", None, 0), ("Field", None, 12), ("From", None, 0),
-            ("To", None, 0), ("Trend", None, 10), ("Conf.", None, 6), ("Source", None, 0)])
+        wide = self.size.width >= WIDE
+        # The note ("Why") gets the largest share, so the reason stays beside the change.
+        rest = max(48, self.size.width - 10 - 9 - 2 * 6 - 2 - (2 * 8 + 30 if wide else 0))
+        name, change = rest * 3 // 10, rest // 4
+        why = rest - name - change
+        specs = [("As of", None, 10), ("Indicator · field", None, name),
+                 ("Change", None, change), ("Trend", None, 9), ("Why", None, why)]
+        if wide:
+            specs[4:4] = [("Conf.", None, 6)]
+            specs.append(("Source", None, 24))
+        add_columns(table, self.size.width, specs)
         for key, c in self.changes.items():
-            table.add_row(cell(c.as_of), cell(c.name), cell(c.label), cell(c.old),
-                          cell(c.new), trend(c.direction, c.flip),
-                          cell(c.confidence, "red" if c.confidence == "low" else ""),
-                          cell(c.source), key=key)
+            row = [cell(c.as_of), cell(f"{c.name} · {c.label}"), cell(f"{c.old} → {c.new}"),
+                   trend(c.direction, c.flip), cell(shorten(c.note or "", why))]
+            if wide:
+                row[4:4] = [cell(c.confidence, "red" if c.confidence == "low" else "")]
+                row.append(cell(c.source))
+            table.add_row(*row, key=key)
         table.display = bool(data.changes)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -67,9 +85,9 @@ class TrendsScreen(DataScreen):
             self.query_one("#preview", Static).update(lines(
                 ("", f"{c.name} · {c.label} · "
                      + (f"{c.old_as_of} → {c.as_of}" if c.old_as_of else c.as_of)),
-                ("From", c.old), ("To", c.new), ("Trend", trend(c.direction, c.flip)),
-                ("Source", f"{c.source} ({c.confidence} confidence, {c.origin})"),
-                ("Note", c.note)))
+                ("Change", Text.assemble(f"{c.old} → {c.new}  ", trend(c.direction, c.flip))),
+                ("Why", c.note),
+                ("Source", f"{c.source} ({c.confidence} confidence, {c.origin})")))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         from screens.detail import DetailScreen

@@ -102,7 +102,6 @@ def test_every_kind_of_finding_with_its_line(store, catalog_path):
 def test_an_event_with_an_outcome_is_settled(store, catalog_path):
     catalog = _faulty(catalog_path)
     sync(store, catalog)
-    store.db["events"].add_column("outcome", str)
     store.db["events"].update("deadline-passed", {"outcome": "Outcome not recorded"})
     [left] = [f for f in audit.run(store, catalog) if f.kind == "event-outcome"]
     assert left.message.endswith("is past and marked as not recorded")

@@ -103,7 +103,7 @@ def test_set_defaults_to_today_and_the_analyst(run):
 @pytest.mark.parametrize("args, message", [
     (["pace-mismatch", "severity", "Catastrophic"],
      "'Catastrophic' is not on the scale (allowed: Low, Moderate, High)"),
-    (["test-treaty", "participant_count", "many"], "'many' is not a number (unit: parties)"),
+    (["test-treaty", "participant_count", "many"], "'many' is not a count"),
     (["pace-mismatch", "colour", "red"], "unknown field 'colour'"),
     (["nope", "severity", "Low"], "unknown indicator 'nope'"),
     (["pace-mismatch", "severity", "Low", "--as-of", "yesterday"], "--as-of: 'yesterday'"),

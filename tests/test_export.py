@@ -60,7 +60,7 @@ def test_export_to_a_folder_twice_then_after_a_change(run, tmp_path):
     section = text.split("## What changed")[1].split("## Headline")[0]
     assert f"Since snapshot `{snap}`" in section
     rows = [line for line in section.splitlines() if line.startswith("| 20")]
-    assert rows == ["| 2026-10 | Pace mismatch | Severity | Moderate | Low | ▲ better | [^1] |"]
+    assert rows == ["| 2026-10 | Pace mismatch | Severity | Moderate | Low | ▲ better |  | [^1] |"]
 
 
 def test_export_to_a_file_and_to_stdout(run, tmp_path):

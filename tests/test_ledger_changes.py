@@ -150,7 +150,7 @@ async def test_trends_and_overview_screens_list_membership_changes(store, catalo
         await pilot.pause()
         changes = app.screen.query_one("#changes", DataTable)
         assert changes.row_count == 1
-        row = [c.plain for c in changes.get_row_at(0)]
+        row = " | ".join(c.plain for c in changes.get_row_at(0))
         assert "United Kingdom (membership)" in row and "ratified" in row
         await pilot.press("w", "w")  # all: every ledger entry, two same-day parties included
         await app.workers.wait_for_complete()

@@ -58,6 +58,11 @@ def test_a_set_value_is_found_and_the_one_it_replaced_still_is(run):
     assert [h["current"] for h in hits(run, "rivalry")] == [True, False]  # the catalog's too
     table = run("search", "quantum").output
     assert "superseded" in table and "as of 2025-01" in table
+    assert run("withdraw", "strategic-competition", "mechanism").exit_code == 0
+    [taken_back] = hits(run, "chip", "rivalry")  # still found: kept in the history
+    assert (taken_back["withdrawn"], taken_back["current"]) == (True, False)
+    assert [h["current"] for h in hits(run, "quantum")] == [True]  # current again
+    assert "(withdrawn)" in run("search", "chip", "rivalry").output
 
 
 def test_the_index_follows_sync_retirement_and_raw_writes(tmp_path, catalog_path, catalog):

@@ -101,7 +101,11 @@ def test_mechanisms_the_baseline_lacks_have_rows(catalog, mechanism):
 def test_changes_since_the_baseline_are_recorded(catalog):
     gpai = catalog.indicators_by_id["gpai"].values["participant_count"]
     assert [v.value for v in gpai][:1] == [29]
+    # 44 members (OECD, July 2024): the 38 OECD members and six GPAI countries; the
+    # European Union, a founding member, is counted apart.
     assert 44 in [v.value for v in gpai]
+    orgs = catalog.indicators_by_id["gpai"].values["organisation_count"]
+    assert [v.value for v in orgs] == [1]
     changed = [i for i in catalog.model.indicators
                if any(v.as_of > BASELINE_DATE for vals in i.values.values() for v in vals)
                and i.category in RESEARCH_PAGE]
@@ -139,3 +143,45 @@ def test_every_mechanism_shows_the_six_criteria_and_a_fit(catalog, tmp_path):
     for mid in ("pax-silica", "us-china-ai-dialogue", "cets-225"):
         assert found[mid].fit.level == "weak", mid
     store.close()
+
+
+# The page's own columns per table, in page order (counts derived from them, and the
+# catalog's later level fields, are not page columns).
+PAGE_COLUMNS = {
+    "key-findings": ["key_data", "implication"],
+    "mechanism-types": ["description", "ai_status"],
+    "treaty-precedents": ["time_to_treaty", "lessons"],
+    "mechanisms": ["participants", "status", "enforcement"],
+    "cooperation-dimensions": ["cooperation_level", "obstacle"],
+    "regional-approaches": ["approach", "status"],
+    "institutions": ["ai_mandate", "effectiveness"],
+    "obstacles": ["mechanism", "severity"],
+    "enablers": ["mechanism", "status"],
+    "feasibility": ["description", "feasibility"],
+    "scenarios": ["description"],
+    "related-parameters": ["connection"],
+}
+
+
+def test_every_research_page_row_reads_exactly_as_the_page(catalog):
+    """Name plus the first value of each page column, as the page prints the row (its table
+    cells run together in the text copy of the page, tests/data/research-page.txt)."""
+    from pathlib import Path
+
+    page = set((Path(__file__).parent / "data" / "research-page.txt").read_text().splitlines())
+    url = catalog.model.references["research-page"].url
+    rows = 0
+    for category, names in RESEARCH_PAGE.items():
+        for ind in catalog.model.indicators:
+            if ind.category != category or ind.name not in names:
+                continue
+            cells = []
+            for field in PAGE_COLUMNS[category]:
+                first = ind.values[field][0]
+                assert catalog.source_url(first.source) == url, (ind.id, field)
+                assert first.as_of == BASELINE_DATE, (ind.id, field)
+                cells.append(str(first.value))
+            line = ind.name + "".join(cells)
+            assert line in page, f"{ind.id}: {line!r} is not a row of the page"
+            rows += 1
+    assert rows == 69

@@ -9,6 +9,7 @@ import pytest
 
 from tracker.errors import TrackerError
 from tracker.store import LATEST, Store
+from tracker.store.files import APPLICATION_ID
 from tracker.sync import sync
 
 from conftest import DATA, FROZEN
@@ -70,6 +71,7 @@ def test_store_from_a_newer_tracker_is_refused(tmp_path):
     path = tmp_path / "future.db"
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA user_version = {LATEST + 1}")
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")  # a newer tracker marks it too
     conn.close()
     with pytest.raises(TrackerError, match="newer than this tracker"):
         Store.open(path)
@@ -201,7 +203,7 @@ def test_store_of_the_previous_schema_moves_its_criteria(tmp_path):
 
     path = tmp_path / "previous.db"
     db = sqlite_utils.Database(path)
-    migrate(db, MIGRATIONS.index(_essay_criteria))  # the schema before the criteria table
+    migrate(db, MIGRATIONS.index(_essay_criteria))  # the schema before the six criteria
     _with_old_criteria(db.conn)
     db.conn.close()
     store = Store.open(path, clock=lambda: FROZEN)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tracker import values
 from tracker.catalog import Catalog
-from tracker.dates import parse_partial
+from tracker.dates import not_after, parse_partial
 from tracker.errors import TrackerError
 from tracker.store import Store
+from tracker.values import count, web_url
 
 ANALYST = "analyst"
 
@@ -35,12 +35,12 @@ def normalise(catalog: Catalog, indicator_id: str, field: str, raw: str) -> tupl
         raise TrackerError(f"{field}: the value is empty")
     if scale.kind == "numeric":
         try:
-            number = values.number(text)
+            number = count(text)
         except ValueError as exc:
             raise TrackerError(f"{field}: {exc} (unit: {scale.unit})") from None
-        return (str(int(number)) if number.is_integer() else str(number)), number
+        return str(number), float(number)
     if scale.kind == "ordinal":
-        levels = scale.levels + scale.unranked
+        levels = scale.levels + scale.unranked + list(scale.synonyms)
         match = next((lv for lv in levels if lv.casefold() == text.casefold()), None)
         if match is None:
             raise TrackerError(f"{field}: {raw!r} is not on the scale "
@@ -58,15 +58,13 @@ def record(store: Store, catalog: Catalog, indicator_id: str, field: str, raw: s
         The observation as written.
     """
     value, number = normalise(catalog, indicator_id, field, raw)
-    when = as_of or store.clock().date().isoformat()
-    try:
-        parse_partial(when)
-    except ValueError as exc:
-        raise TrackerError(f"--as-of: {exc}") from None
-    if source and not source.startswith(("http://", "https://")) \
-            and source not in catalog.model.references:
-        raise TrackerError(f"--source: {source!r} is neither an http(s) URL nor a reference id "
-                           f"(declared: {', '.join(catalog.model.references)})")
+    when = _as_of(store, as_of)
+    if source and source not in catalog.model.references:
+        try:
+            web_url(source)
+        except ValueError as exc:
+            raise TrackerError(f"--source: {exc}, or a reference id (declared: "
+                               f"{', '.join(catalog.model.references)})") from None
     if confidence not in ("high", "medium", "low"):
         raise TrackerError(f"--confidence: {confidence!r} (allowed: high, medium, low)")
     with store.transaction() as db:
@@ -81,4 +79,54 @@ def record(store: Store, catalog: Catalog, indicator_id: str, field: str, raw: s
         db["observations"].insert(row)
         row["id"] = db["observations"].last_pk
         store.finish_run(run_id, "ok", f"{indicator_id}.{field} = {value}")
+    return row
+
+
+def _as_of(store: Store, as_of: str | None) -> str:
+    """The date an analyst's value was true: a real partial date, not after today."""
+    today = store.clock().date()
+    when = as_of or today.isoformat()
+    try:
+        return not_after(parse_partial(when), today)
+    except ValueError as exc:
+        raise TrackerError(f"--as-of: {exc}") from None
+
+
+def withdraw(store: Store, indicator_id: str, field: str, *, as_of: str | None = None,
+             author: str | None = None, note: str | None = None) -> dict[str, Any]:
+    """Withdraw an analyst's value: it stays in the history, marked, and is no longer current.
+
+    Without ``as_of`` the latest analyst value of the field still standing is withdrawn;
+    with it, the latest one dated ``as_of``.
+
+    Returns:
+        The withdrawn observation.
+
+    Raises:
+        TrackerError: no analyst value of the field (dated ``as_of``) stands.
+    """
+    if as_of is not None:
+        try:
+            parse_partial(as_of)
+        except ValueError as exc:
+            raise TrackerError(f"--as-of: {exc}") from None
+    dated = " AND as_of = ?" if as_of else ""
+    with store.transaction() as db:
+        rows = list(db.query(
+            "SELECT * FROM observations WHERE indicator_id = ? AND field = ? AND origin = ? "
+            f"AND withdrawn_at IS NULL{dated} ORDER BY as_of DESC, recorded_at DESC, id DESC "
+            "LIMIT 1", [indicator_id, field, ANALYST] + ([as_of] if as_of else [])))
+        if not rows:
+            raise TrackerError(f"no analyst value of {indicator_id}.{field}"
+                               + (f" dated {as_of}" if as_of else "") + " to withdraw "
+                               "(see `tracker history`; catalog values are changed in the "
+                               "catalog)")
+        row = rows[0]
+        run_id = store.start_run("withdraw")
+        change = {"withdrawn_at": store.now(), "withdrawn_by": author or ANALYST,
+                  "withdrawn_note": note}
+        db["observations"].update(row["id"], change)
+        store.finish_run(run_id, "ok", f"withdrew {indicator_id}.{field} = {row['value']} "
+                         f"(as of {row['as_of']}, observation {row['id']})")
+        row.update(change)
     return row

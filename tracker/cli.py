@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 import click
 
 from tracker import __version__
-from tracker.errors import EXIT_USAGE, OutputClosed, TrackerError
+from tracker.errors import EXIT_STORE, EXIT_USAGE, OutputClosed, TrackerError
 
 EXIT_CODES = """\b
 Exit codes:
   0   ok
-  1   some sources failed (the rest were refreshed)
-  2   bad invocation or invalid catalog (nothing written)
+  1   some sources failed (the rest were refreshed), or the store or an
+      output could not be used (damaged, read-only, disk full)
+  2   bad invocation, invalid catalog, --db not a tracker store, an output
+      that is the store (nothing written)
   74  the output could not be written (disk full, closed)
   75  another refresh holds the lock
   141 the reader closed the pipe (e.g. | head), output cut"""
@@ -86,6 +88,8 @@ class Env:
             from tracker.store import Store, default_db_path
 
             try:
+                if not os.path.isfile(self.catalog_file()):
+                    raise OSError  # a FIFO or device is never read: catalog() says why
                 digest = hashlib.sha256(open(self.catalog_file(), "rb").read()).hexdigest()
             except OSError:
                 digest = None  # catalog() reports the problem with its path
@@ -93,7 +97,11 @@ class Env:
             changed = digest is None or _stored_digest(path) != digest
             if changed:
                 self.catalog()  # validated before the store is even opened
-            store = Store.open(path, create_dirs=self.db is None)
+            store = Store.open(path, create_dirs=not self.db)
+            if changed and store.read_only:
+                click.echo(f"note: --db {path} is read-only; the catalog's changes are not "
+                           "synced into it (showing what it holds)", err=True)
+                changed = False
             try:
                 if changed:
                     from tracker.sync import sync
@@ -109,10 +117,12 @@ class Env:
 
 def _stored_digest(path: str) -> str | None:
     """The catalog digest a store was last synced with, read without writing anything."""
-    if not os.path.exists(path):
+    if not os.path.isfile(path):  # nothing to read (a FIFO or device would block or fail)
         return None
+    from tracker.store.files import connect
+
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = connect(path, read_only=True, timeout=1)
         try:
             row = conn.execute("SELECT value FROM meta WHERE key = 'catalog_digest'").fetchone()
         finally:
@@ -130,8 +140,19 @@ class _Group(click.Group):
             raise Failed(exc.message, exc.exit_code) from None
         except BrokenPipeError as exc:
             raise OutputClosed() from exc
-        except sqlite3.OperationalError as exc:
-            raise Failed(f"the store could not be used: {exc}", 1) from None
+        except sqlite3.DatabaseError as exc:  # damaged pages, read-only, locked too long
+            from tracker.store import default_db_path, store_error
+
+            env = ctx.find_object(Env)
+            path = (env.db if env else None) or str(default_db_path())
+            error = store_error(path, exc)
+            raise Failed(error.message, error.exit_code) from None
+        except OSError as exc:  # a file the command had to read or write
+            if exc.filename is None:
+                raise  # standard output: the entry point says so (exit 74)
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise Failed(f"{where}{exc.strerror or exc}; nothing was written",
+                         EXIT_STORE) from None
 
 
 @click.group(cls=_Group, invoke_without_command=True, epilog=EXIT_CODES)
@@ -351,6 +372,7 @@ from tracker import cli_refresh  # noqa: E402,F401
 from tracker import cli_serve  # noqa: E402,F401
 from tracker import cli_search  # noqa: E402,F401
 from tracker import cli_audit  # noqa: E402,F401
+from tracker import cli_withdraw  # noqa: E402,F401
 from tracker.cli_main import main  # noqa: E402,F401  (the console script's entry point)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -49,6 +49,16 @@ def refresh(ctx: click.Context, only: tuple[str, ...], dry_run: bool, quiet: boo
     catalog = env.catalog()
     select(catalog, list(only))
     store = env.store()
+    if store.read_only:
+        from tracker.store import ReadOnlyStore
+
+        raise ReadOnlyStore(store.path, "a refresh writes what it finds")
+    if export_dir:
+        from pathlib import Path
+
+        from tracker.export.files import guard_outputs
+
+        guard_outputs([Path(export_dir)], store.path, "--export")  # before anything runs
     interactive = sys.stdout.isatty() and not quiet
     with refresh_lock(store.path):
         report = asyncio.run(_run(run, store, catalog, make_client, list(only), dry_run,
@@ -71,7 +81,7 @@ def refresh(ctx: click.Context, only: tuple[str, ...], dry_run: bool, quiet: boo
         from tracker import export
 
         snapshot = export.build(store, "md")
-        export.write(store, snapshot, export_dir.rstrip(os.sep) + os.sep)
+        export.write(store, snapshot, export_dir.rstrip(os.sep) + os.sep, "--export")
     if report.failed:
         ctx.exit(EXIT_SOURCES_FAILED)
 
@@ -119,9 +129,8 @@ def review(ctx: click.Context, action: str, proposal_ids: tuple[int, ...], autho
         return
     if not proposal_ids:
         raise Failed(f"review {action}: give the id of at least one proposal")
-    for pid in proposal_ids:
-        p = queue.decide(store, pid, action == "accept", author)
-        render.line(sys.stdout, f"{p['status']} {pid}: {queue.describe(p)} (by {author})")
+    for p in queue.decide_all(store, list(proposal_ids), action == "accept", author):
+        render.line(sys.stdout, f"{p['status']} {p['id']}: {queue.describe(p)} (by {author})")
 
 
 @cli.command()

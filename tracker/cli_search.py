@@ -9,7 +9,8 @@ import click
 from tracker.cli import FORMAT, Env, cli
 
 COLUMNS = ("kind", "id", "field", "date", "current", "title", "snippet", "rank")
-"""The columns of ``--format csv``; JSON has these and ``highlights`` and ``retired``."""
+"""The columns of ``--format csv``; JSON has these, ``highlights``, ``withdrawn`` and
+``retired``."""
 
 
 @cli.command()
@@ -33,7 +34,8 @@ def search(ctx: click.Context, query: tuple[str, ...], kinds: tuple[str, ...], l
     with - follows --: tracker search -- -x).
 
     Earlier values are found too (history is kept): a value hit gives the indicator's id,
-    the field, its as-of date, and whether it is the field's current value.
+    the field, its as-of date, and whether it is the field's current value (else it is
+    superseded or withdrawn).
 
     \b
     Example:
@@ -76,7 +78,8 @@ def _csv(value: object) -> object:
 def _title(hit) -> str:
     title = hit.title
     if hit.kind == "value":
-        title += f", as of {hit.date}" + ("" if hit.current else " (superseded)")
+        title += f", as of {hit.date}" + (" (withdrawn)" if hit.withdrawn else
+                                           "" if hit.current else " (superseded)")
     elif hit.kind == "event" and hit.date:
         title += f" ({hit.date})"
     return title + (" (retired)" if hit.retired else "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -88,6 +89,7 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False) 
     from tracker import trends as engine
     from tracker.ledger_changes import window_changes
     from tracker.reports import _sources
+    from tracker.text import shorten
 
     today = store.clock().date()
     start = engine.window_start(since, today)
@@ -118,9 +120,12 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False) 
         out.write("\n")
     else:
         render.table(out, f"{count(len(changes), 'change')} since {start or 'the first record'}",
-                     ["As of", "Indicator", "Field", "From", "To", "Trend", "Source"],
+                     ["As of", "Indicator", "Field", "From", "To", "Trend", "Why", "Source"],
                      [[c.as_of, c.name, c.label, c.old, c.new, _trend(c.direction, c.flip),
-                       src(c.source)] for c in changes], wrap=(1, 3, 4, 6))
+                       shorten(c.note or ""), src(c.source)] for c in changes],
+                     wrap=(1, 3, 4, 6, 7),
+                     caption="Why: the note recorded with the new value, cut at 80 columns; "
+                             "`tracker history ID` and --format json give it whole.")
     flips = sorted({(c.indicator_id, c.field) for c in changes if c.flip})
     if flips:
         render.paragraph(out, "Flips (moved both ways in the window): "
@@ -173,6 +178,9 @@ def export_cmd(ctx: click.Context, fmt: str, since: str | None, output: str | No
     written = export.write(store, snapshot, output)
     for path in written:
         click.echo(f"wrote {path}", err=True)
+    if store.read_only and (output.endswith("/") or Path(output).is_dir()):
+        click.echo("note: the store is read-only, so this snapshot is not recorded; the "
+                   "next export's \"what changed\" starts from the last recorded one", err=True)
     click.echo(f"snapshot {snapshot.id} (data as of {snapshot.as_of})", err=True)
 
 

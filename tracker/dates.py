@@ -28,6 +28,18 @@ def parse_partial(text: str) -> str:
     return text
 
 
+def not_after(text: str, today: dt.date) -> str:
+    """Check that the partial date ``text`` does not start after ``today``; return it.
+
+    Raises:
+        ValueError: it is in the future.
+    """
+    if start_of(text) > today:
+        raise ValueError(f"{text!r} is after today ({today.isoformat()}); a value is dated "
+                         "when it was true, never ahead")
+    return text
+
+
 def start_of(text: str) -> dt.date:
     """The first day a partial date covers."""
     parts = [int(p) for p in text.split("-")]
@@ -64,3 +76,23 @@ def utcnow() -> dt.datetime:
 def timestamp(moment: dt.datetime) -> str:
     """An ISO 8601 UTC timestamp with seconds, the form the store keeps."""
     return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def period_end(date: str) -> dt.date:
+    """The last day a partial date covers: ``2027`` -> 2027-12-31, ``2026-11`` -> 2026-11-30."""
+    year, month, day = (date.split("-") + [None, None])[:3]
+    if day:
+        return dt.date(int(year), int(month), int(day))
+    if month:
+        nxt = dt.date(int(year) + int(month) // 12, int(month) % 12 + 1, 1)
+        return nxt - dt.timedelta(days=1)
+    return dt.date(int(year), 12, 31)
+
+
+def is_coming(event: dict, today: dt.date) -> bool:
+    """Whether an event is still to come on ``today``: its period (``end_date`` or ``date``,
+    a partial date counting until its period ends) has not passed, and no outcome is
+    recorded. An event with an outcome, even ``outcome not recorded``, is never coming."""
+    if event.get("outcome"):
+        return False
+    return period_end(event.get("end_date") or event["date"]) >= today

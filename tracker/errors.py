@@ -5,6 +5,8 @@ from __future__ import annotations
 # Exit codes, documented in the README and in `tracker --help`.
 EXIT_OK = 0
 EXIT_SOURCES_FAILED = 1
+EXIT_STORE = 1
+"""The store or an output file could not be used: damaged, read-only, disk full."""
 EXIT_USAGE = 2
 EXIT_OUTPUT = 74
 """The output could not be written (sysexits' EX_IOERR): a full disk, a closed descriptor."""

@@ -51,13 +51,14 @@ def categories(db: Database) -> list[dict[str, Any]]:
     """Categories in catalog order, each with its ordered fields and their scales."""
     cats = [dict(r) for r in db.query("SELECT * FROM categories ORDER BY position")]
     fields = db.query(
-        "SELECT f.*, s.kind AS scale_kind, s.levels, s.unranked, s.better, s.unit "
+        "SELECT f.*, s.kind AS scale_kind, s.levels, s.unranked, s.better, s.unit, s.synonyms "
         "FROM fields f JOIN scales s ON s.id = f.scale_id ORDER BY f.category_id, f.position"
     )
     by_cat: dict[str, list[dict[str, Any]]] = {}
     for f in fields:
         f["levels"] = json.loads(f["levels"] or "[]")
         f["unranked"] = json.loads(f["unranked"] or "[]")
+        f["synonyms"] = json.loads(f["synonyms"] or "{}")
         by_cat.setdefault(f["category_id"], []).append(f)
     for cat in cats:
         cat["fields"] = by_cat.get(cat["id"], [])
@@ -71,12 +72,12 @@ ALSO_REPORTED = f"""
 SELECT o.indicator_id, o.field, o.value FROM observations o
 JOIN current_values c
   ON c.indicator_id = o.indicator_id AND c.field = o.field AND c.as_of = o.as_of
-WHERE o.value != c.value AND o.indicator_id IN ({{marks}})
+WHERE o.value != c.value AND o.indicator_id IN ({{marks}}) AND o.withdrawn_at IS NULL
   AND {_REPORTER.format(t="o")} != {_REPORTER.format(t="c")}
   AND NOT EXISTS (
     SELECT 1 FROM observations n
     WHERE n.indicator_id = o.indicator_id AND n.field = o.field AND n.as_of = o.as_of
-      AND {_REPORTER.format(t="n")} = {_REPORTER.format(t="o")}
+      AND {_REPORTER.format(t="n")} = {_REPORTER.format(t="o")} AND n.withdrawn_at IS NULL
       AND (n.recorded_at > o.recorded_at OR (n.recorded_at = o.recorded_at AND n.id > o.id)))
 ORDER BY o.id
 """
@@ -133,7 +134,8 @@ def indicator(db: Database, indicator_id: str) -> dict[str, Any] | None:
 
 
 HISTORY_COLUMNS = ("id", "field", "as_of", "value", "origin", "confidence", "source", "note",
-                   "author", "recorded_at", "run_id")
+                   "author", "recorded_at", "run_id", "withdrawn_at", "withdrawn_by",
+                   "withdrawn_note")
 
 
 def history(db: Database, indicator_id: str, field: str | None = None) -> list[dict[str, Any]]:

@@ -11,8 +11,10 @@ source, or a contradiction of a curated value) become proposals in the review qu
 from __future__ import annotations
 
 import asyncio
+import errno
 import fcntl
 import os
+import stat
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -23,7 +25,7 @@ import httpx
 from tracker import fetchers
 from tracker.catalog import Catalog
 from tracker.catalog.model import SourceDef
-from tracker.errors import EXIT_LOCKED, TrackerError
+from tracker.errors import EXIT_LOCKED, EXIT_STORE, TrackerError
 from tracker.fetchers.http import Sleep
 from tracker.store import Store
 from tracker.text import count
@@ -48,24 +50,40 @@ class Locked(TrackerError):
 
 @contextmanager
 def refresh_lock(db_path: str) -> Iterator[None]:
-    """Hold the store's refresh lock; the OS releases it if the process dies."""
+    """Hold the store's refresh lock; the OS releases it if the process dies.
+
+    The lock file is opened without following a symbolic link and without truncating or
+    writing anything, and must be a regular file with no other name: whatever the path
+    points at, taking the lock cannot damage a file.
+
+    Raises:
+        Locked: another refresh holds it (exit 75).
+        TrackerError: the lock path cannot be used as a lock (exit 1).
+    """
     if db_path == ":memory:":
         yield
         return
     path = f"{db_path}.refresh-lock"
-    handle = open(path, "a+")
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
     try:
+        fd = os.open(path, flags, 0o666)
+    except OSError as exc:
+        why = "it is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror
+        raise TrackerError(f"refresh lock {path}: cannot be opened ({why}); remove it or "
+                           "fix its permissions", EXIT_STORE) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+            what = "has other names (a hard link)" if stat.S_ISREG(st.st_mode) else \
+                "is not a regular file"
+            raise TrackerError(f"refresh lock {path}: {what}; remove it", EXIT_STORE)
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise Locked(path) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
         yield
     finally:
-        handle.close()
+        os.close(fd)
 
 
 @dataclass

@@ -114,8 +114,8 @@ def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
             "tier": ind["tier"], "table": ind["table_no"], "retired_at": ind["retired_at"],
             "criteria": _criteria(db, ind), "values": {k: asdict(v) for k, v in row.values.items()},
             "members": _summary(db, head, entries) if head or entries else None,
-            "events": [{"date": e["date"], "title": e["title"], "source": e["source"]}
-                       for e in events],
+            "events": [{"date": e["date"], "title": e["title"], "source": e["source"],
+                        "outcome": e.get("outcome")} for e in events],
         })
         return
     title = f"{ind['name']} ({ind['id']}) in {cats[ind['category_id']]['title']}"
@@ -147,8 +147,9 @@ def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
         render.paragraph(out, _summary_line(s))
         out.write("\n")
     if events:
-        render.table(out, "Events", ["Date", "Title", "Source"],
-                     [[e["date"], e["title"], src(e["source"])] for e in events], wrap=(1, 2))
+        render.table(out, "Events", ["Date", "Title", "Outcome", "Source"],
+                     [[e["date"], e["title"], e.get("outcome") or "", src(e["source"])]
+                      for e in events], wrap=(1, 2, 3))
 
 
 def _criteria_table(out: TextIO, crit: criteria.MechanismCriteria, src) -> None:
@@ -208,7 +209,7 @@ def history(db: Database, out: TextIO, indicator_id: str, field: str | None, fmt
     """Print every observation of an indicator (or one field) with its provenance."""
     obs = queries.history(db, indicator_id, field)
     columns = ["field", "as_of", "value", "origin", "confidence", "source", "note", "author",
-               "recorded_at"]
+               "recorded_at", "withdrawn_at", "withdrawn_by", "withdrawn_note"]
     if fmt == "json":
         render.as_json(out, obs)
     elif fmt == "csv":
@@ -217,9 +218,23 @@ def history(db: Database, out: TextIO, indicator_id: str, field: str | None, fmt
         src = _sources(db, out)
         render.table(out, f"History of {indicator_id}" + (f".{field}" if field else ""),
                      ["As of", "Field", "Value", "Origin", "Confidence", "Source", "Note"],
-                     [[o["as_of"], o["field"], o["value"], o["origin"], o["confidence"],
-                       src(o["source"]), o["note"] or ""] for o in obs], wrap=(2, 5, 6))
+                     [[o["as_of"], o["field"], history_value(o), o["origin"], o["confidence"],
+                       src(o["source"]), history_note(o)] for o in obs], wrap=(2, 5, 6))
     return len(obs)
+
+
+def history_value(o: dict) -> str:
+    """An observation's value as a history shows it: a withdrawn one says so."""
+    return f"{o['value']} (withdrawn)" if o.get("withdrawn_at") else o["value"]
+
+
+def history_note(o: dict) -> str:
+    """An observation's note as a history shows it: who withdrew it, when and why."""
+    if not o.get("withdrawn_at"):
+        return o["note"] or ""
+    why = f": {o['withdrawn_note']}" if o.get("withdrawn_note") else ""
+    return (f"withdrawn {o['withdrawn_at'][:10]} by {o['withdrawn_by']}{why}"
+            + (f" ({o['note']})" if o["note"] else ""))
 
 
 def members(db: Database, out: TextIO, mechanism_id: str, fmt: str, role: str | None) -> int:

@@ -69,7 +69,10 @@ class Hit:
     date: str | None = None
     """A value's as-of date, an event's date."""
     current: bool | None = None
-    """For a value: whether it is the field's current value (False: superseded)."""
+    """For a value: whether it is the field's current value (False: superseded or
+    withdrawn)."""
+    withdrawn: bool = False
+    """For a value: withdrawn by an analyst (kept in the history, never current)."""
     retired: bool = False
     """Dropped from the catalog (its history is kept)."""
 
@@ -144,18 +147,18 @@ def _hit(db: Database, kind: str, ref: str, raw: str, rank: float) -> Hit | None
     elif kind == "value":
         observation = int(ref)
         row = db.execute(
-            "SELECT o.indicator_id, o.field, o.as_of, i.name, f.label, i.retired_at "
-            "FROM observations o LEFT JOIN indicators i ON i.id = o.indicator_id "
+            "SELECT o.indicator_id, o.field, o.as_of, i.name, f.label, i.retired_at, "
+            "o.withdrawn_at FROM observations o LEFT JOIN indicators i ON i.id = o.indicator_id "
             "LEFT JOIN fields f ON f.category_id = i.category_id AND f.field = o.field "
             "WHERE o.id = ?", [observation]).fetchone()
         if row is None:
             return None
-        ref, field, date, name, label, retired = row
-        latest = db.execute(
-            "SELECT id FROM observations WHERE indicator_id = ? AND field = ? "
-            "ORDER BY as_of DESC, recorded_at DESC, id DESC LIMIT 1", [ref, field]).fetchone()
+        ref, field, date, name, label, retired, withdrawn = row
+        latest = db.execute("SELECT id FROM current_values WHERE indicator_id = ? AND field = ?",
+                            [ref, field]).fetchone()
         title = f"{name or ref} · {label or field}"
-        extra = {"field": field, "date": date, "current": latest[0] == observation,
+        extra = {"field": field, "date": date, "withdrawn": withdrawn is not None,
+                 "current": bool(latest and latest[0] == observation),
                  "retired": retired is not None}
     elif kind == "party":
         row = db.execute("SELECT name FROM parties WHERE code = ?", [ref]).fetchone()

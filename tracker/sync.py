@@ -74,7 +74,8 @@ def _definitions(db, catalog: Catalog) -> None:
     )
     db["scales"].upsert_all(
         [{"id": sid, "kind": s.kind, "levels": json.dumps(s.levels),
-          "unranked": json.dumps(s.unranked), "better": s.better, "unit": s.unit}
+          "unranked": json.dumps(s.unranked), "better": s.better, "unit": s.unit,
+          "synonyms": json.dumps(s.synonyms)}
          for sid, s in model.scales.items()], pk="id",
     )
     db["categories"].upsert_all(
@@ -157,11 +158,15 @@ def _criteria(db, catalog: Catalog, ind) -> None:
 
 
 def _observations(db, catalog: Catalog, now: str, run_id: int) -> int:
-    seen = {
-        tuple(row) for row in db.execute(
-            "SELECT indicator_id, field, as_of, value, source, confidence, coalesce(note, '') "
-            "FROM observations WHERE origin = ?", [CATALOG])
-    }
+    """Add the catalog's new values; withdraw (never delete) the catalog values of live
+    indicators that the catalog no longer lists, and restore those it lists again."""
+    stored: dict[tuple, list[tuple[int, str | None]]] = {}
+    for row in db.execute(
+            "SELECT indicator_id, field, as_of, value, source, confidence, coalesce(note, ''), "
+            "id, withdrawn_at FROM observations WHERE origin = ?", [CATALOG]):
+        stored.setdefault(tuple(row[:7]), []).append((row[7], row[8]))
+    seen = set(stored)
+    listed: set[tuple] = set()
     rows = []
     for ind in catalog.model.indicators:
         for field, values in ind.values.items():
@@ -170,6 +175,7 @@ def _observations(db, catalog: Catalog, now: str, run_id: int) -> int:
                 source = catalog.source_url(v.source)
                 text = value_text(v.value)
                 key = (ind.id, field, v.as_of, text, source, v.confidence, v.note or "")
+                listed.add(key)
                 if key in seen:
                     continue
                 seen.add(key)
@@ -181,6 +187,14 @@ def _observations(db, catalog: Catalog, now: str, run_id: int) -> int:
                     "run_id": run_id,
                 })
     db["observations"].insert_all(rows)
+    live = set(catalog.indicators_by_id)
+    for key, found in stored.items():
+        for obs_id, withdrawn in found:
+            if key in listed and withdrawn:
+                db.execute("UPDATE observations SET withdrawn_at = NULL WHERE id = ?", [obs_id])
+            elif key not in listed and not withdrawn and key[0] in live:
+                db.execute("UPDATE observations SET withdrawn_at = ? WHERE id = ?",
+                           [now, obs_id])
     return len(rows)
 
 
@@ -219,7 +233,7 @@ def _events(db, catalog: Catalog, now: str) -> int:
             "id": event.id, "date": event.date, "end_date": event.end, "title": event.title,
             "kind": event.kind, "source": catalog.source_url(event.source),
             "confidence": event.confidence, "note": event.note, "origin": CATALOG,
-            "retired_at": None,
+            "outcome": event.outcome, "retired_at": None,
         }
         if event.id not in known:
             row["recorded_at"] = now

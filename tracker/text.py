@@ -76,3 +76,23 @@ def csv_cell(value: object) -> str:
 def count(n: int, singular: str, plural: str | None = None) -> str:
     """``1 proposal``, ``2 proposals``, ``0 entries`` (with ``plural`` for irregular forms)."""
     return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
+NOTE_WIDTH = 80
+"""How many terminal columns a note gets beside a change before it is cut with an ellipsis."""
+
+
+def shorten(value: object, width: int = NOTE_WIDTH) -> str:
+    """``value`` on one line, cut to ``width`` terminal columns with an ellipsis if longer.
+
+    Widths are terminal cells (wide characters count double), measured by Rich.
+    """
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    text = one_line(value)
+    if cell_len(text) <= width:
+        return text
+    cut = Text(text)
+    cut.truncate(width, overflow="ellipsis")
+    return cut.plain

@@ -77,6 +77,17 @@ class Scale:
     kind: str
     levels: tuple[str, ...]
     better: str
+    synonyms: tuple[tuple[str, str], ...] = ()
+    """The page's own words for levels, as (word, level) pairs."""
+
+    def level(self, value: str) -> str:
+        """The level ``value`` names: itself, or the level a synonym stands for."""
+        return dict(self.synonyms).get(value, value)
+
+
+def same_level(scale: Scale, old: str, new: str) -> bool:
+    """Whether two ordinal values name the same level (a synonym and its level)."""
+    return scale.kind == "ordinal" and scale.level(old) == scale.level(new)
 
 
 def direction(scale: Scale, old: str, new: str) -> str:
@@ -85,6 +96,7 @@ def direction(scale: Scale, old: str, new: str) -> str:
         return CHANGED
     if scale.better == "none":
         return NEUTRAL
+    old, new = scale.level(old), scale.level(new)
     if scale.kind == "numeric":
         try:
             a, b = float(old), float(new)
@@ -133,10 +145,12 @@ _TEXT = Scale("text", (), "none")
 def _scales(db: Database) -> dict[tuple[str, str], tuple[str, Scale]]:
     out = {}
     for row in db.query(
-        "SELECT f.category_id, f.field, f.label, s.kind, s.levels, s.better "
+        "SELECT f.category_id, f.field, f.label, s.kind, s.levels, s.better, s.synonyms "
         "FROM fields f JOIN scales s ON s.id = f.scale_id"
     ):
-        scale = Scale(row["kind"], tuple(json.loads(row["levels"] or "[]")), row["better"])
+        synonyms = tuple(sorted(json.loads(row["synonyms"] or "{}").items()))
+        scale = Scale(row["kind"], tuple(json.loads(row["levels"] or "[]")), row["better"],
+                      synonyms)
         out[(row["category_id"], row["field"])] = (row["label"], scale)
     return out
 
@@ -151,7 +165,7 @@ WITH recent AS (
   SELECT indicator_id, field, as_of, value, source, confidence, origin, note, id, recorded_at
   FROM observations o
   WHERE o.as_of >= substr(:since, 1, 4) AND {_P("o.as_of")} >= :since
-    AND {_P("o.as_of")} <= :until {{where}}
+    AND {_P("o.as_of")} <= :until AND o.withdrawn_at IS NULL {{where}}
 ), pairs AS (
   SELECT DISTINCT indicator_id, field FROM recent
 ), before AS (
@@ -160,6 +174,7 @@ WITH recent AS (
   FROM pairs p JOIN observations o ON o.id = (
     SELECT b.id FROM observations b
     WHERE b.indicator_id = p.indicator_id AND b.field = p.field AND {_P("b.as_of")} < :since
+      AND b.withdrawn_at IS NULL
     ORDER BY b.as_of DESC, b.recorded_at DESC, b.id DESC LIMIT 1)
 ), effective AS (
   SELECT indicator_id, field, as_of, value, source, confidence, origin, note,
@@ -205,6 +220,8 @@ def changes(db: Database, since: str | None = None, until: str | None = None,
     steps = []
     for ind, field, old, new, old_as_of, as_of, source, conf, origin, note, name, cat in rows:
         label, scale = scales.get((cat, field), (field, _TEXT))
+        if same_level(scale, old, new):
+            continue  # the page's word and the level it names: not a change
         move = direction(scale, old, new)
         moves.setdefault((ind, field), set()).add(move)
         steps.append((ind, name, cat, field, label, old, new, old_as_of, as_of, move, source,
@@ -220,7 +237,7 @@ def value_at(db: Database, indicator_id: str, field: str, date: str | None) -> s
     """A field's value as it stood on ``date`` (padded), or now when ``date`` is None."""
     rows = db.execute(
         "SELECT value, as_of FROM observations WHERE indicator_id = ? AND field = ? "
-        "ORDER BY as_of, recorded_at, id", [indicator_id, field]).fetchall()
+        "AND withdrawn_at IS NULL ORDER BY as_of, recorded_at, id", [indicator_id, field]).fetchall()
     value = None
     for v, as_of in rows:
         if date is None or pad(as_of) <= date:

@@ -110,7 +110,8 @@ def _value(store: Store, source: SourceDef, v: Value, fetched: Fetched, run_id, 
     text, number = _text(v.value)
     same_day = db.execute(
         "SELECT value, origin, author FROM observations WHERE indicator_id = ? AND field = ? "
-        "AND as_of = ? ORDER BY recorded_at DESC, id DESC", [v.indicator, v.field, v.as_of]
+        "AND as_of = ? AND withdrawn_at IS NULL ORDER BY recorded_at DESC, id DESC",
+        [v.indicator, v.field, v.as_of]
     ).fetchall()
     own = [value for value, origin, author in same_day
            if origin == FETCHER and author == source.id]

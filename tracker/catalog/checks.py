@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 import pycountry
 
 from tracker.catalog.model import CatalogModel
 from tracker.catalog.source import Document, Problem
-from tracker.values import number
+from tracker.dates import not_after, utcnow
+from tracker.values import count, web_url
 
 MECHANISMS = "mechanisms"
 CRITERIA = ("outside_structures", "multipolar", "not_dependent", "single_purpose",
@@ -29,6 +31,15 @@ def check(model: CatalogModel, doc: Document) -> list[Problem]:
 
     def bad(loc: tuple, message: str) -> None:
         out.append(doc.problem(loc, message))
+
+    today = utcnow().date()
+    clock = " (today from TRACKER_NOW)" if os.environ.get("TRACKER_NOW") else ""
+
+    def future(loc: tuple, date: str) -> None:
+        try:
+            not_after(date, today)
+        except ValueError as exc:
+            bad(loc, f"{exc}{clock}")
 
     _check_scales(model, bad)
     _unique(((("categories", i, "id"), c.id) for i, c in enumerate(model.categories)),
@@ -96,13 +107,17 @@ def check(model: CatalogModel, doc: Document) -> list[Problem]:
             for vi, value in enumerate(values):
                 loc = here + ("values", field_name, vi)
                 sources.check(loc + ("source",), value.source)
+                future(loc + ("as_of",), value.as_of)
                 if scale is not None:
                     problem = scale_problem(scale, value.value)
                     if problem:
                         bad(loc + ("value",), f"{field_name}: {problem}")
 
+    for rid, ref in model.references.items():
+        sources.check(("references", rid, "url"), ref.url)
     for gid, group in model.groups.items():
         sources.check(("groups", gid, "source"), group.source)
+        future(("groups", gid, "as_of"), group.as_of)
         for mi, member in enumerate(group.members):
             parties.check(("groups", gid, "members", mi), member)
 
@@ -116,6 +131,7 @@ def check(model: CatalogModel, doc: Document) -> list[Problem]:
             loc = ("memberships", mid, "entries", ei)
             parties.check(loc + ("party",), entry.party)
             sources.check(loc + ("source",), entry.source)
+            future(loc + ("date",), entry.date)
 
     _check_sources(model, bad, sources, categories)
 
@@ -136,14 +152,16 @@ def scale_problem(scale, value) -> str | None:
         if isinstance(value, str):
             return f"{value!r} is not a number (this field takes a number in {scale.unit})"
         try:
-            number(value)
-        except ValueError as exc:  # YAML's .nan and .inf are floats
-            return f"{exc} (this field takes a number in {scale.unit})"
+            count(value)
+        except ValueError as exc:
+            return f"{exc} (unit: {scale.unit})"
         return None
     if not isinstance(value, str):
         return f"{value!r} is a number; this field takes text (quote it)"
-    if scale.kind == "ordinal" and value not in scale.levels and value not in scale.unranked:
-        return f"{value!r} is not on the scale (allowed: {_list(scale.levels + scale.unranked)})"
+    allowed = scale.levels + scale.unranked
+    if scale.kind == "ordinal" and value not in allowed and value not in scale.synonyms:
+        shown = allowed + [f"{k} (= {v})" for k, v in scale.synonyms.items()]
+        return f"{value!r} is not on the scale (allowed: {_list(shown, 20)})"
     return None
 
 
@@ -156,6 +174,14 @@ def _check_scales(model: CatalogModel, bad) -> None:
             bad(loc, f"only ordinal scales have levels; {sid!r} is {scale.kind}")
         if scale.kind == "numeric" and not scale.unit:
             bad(loc, f"numeric scale {sid!r} needs a 'unit'")
+        if scale.synonyms and scale.kind != "ordinal":
+            bad(loc + ("synonyms",), f"only ordinal scales have synonyms; {sid!r} is {scale.kind}")
+        for word, level in scale.synonyms.items():
+            if level not in scale.levels + scale.unranked:
+                bad(loc + ("synonyms", word), f"synonym {word!r} names {level!r}, which is not "
+                    f"a level of {sid!r} (levels: {_list(scale.levels + scale.unranked)})")
+            if word in scale.levels + scale.unranked:
+                bad(loc + ("synonyms", word), f"{word!r} is already a level of {sid!r}")
         seen: set[str] = set()
         for level in scale.levels + scale.unranked:
             if level in seen:
@@ -185,8 +211,10 @@ class _SourceCheck:
 
     def check(self, loc: tuple, source: str) -> None:
         if source.startswith(("http://", "https://")):
-            if len(source) < 12 or " " in source:
-                self.bad(loc, f"{source!r} is not a URL")
+            try:
+                web_url(source)
+            except ValueError as exc:
+                self.bad(loc, str(exc))
             return
         if source not in self.refs:
             self.bad(loc, f"source {source!r} is neither an http(s) URL nor a reference id "
@@ -214,8 +242,10 @@ def _check_sources(model: CatalogModel, bad, sources: _SourceCheck, categories) 
     by_id = {ind.id: ind for ind in model.indicators}
     for i, src in enumerate(model.sources):
         loc = ("sources", i)
-        if not src.url.startswith(("http://", "https://")):
-            bad(loc + ("url",), f"{src.url!r} is not an http(s) URL")
+        try:
+            web_url(src.url)
+        except ValueError as exc:
+            bad(loc + ("url",), str(exc))
         try:
             PARAMS[src.kind].model_validate(src.params)
         except ValidationError as exc:

@@ -86,6 +86,9 @@ class Scale(_Strict):
     unranked: list[StrictStr] = []
     better: Literal["higher", "lower", "none"] = "none"
     unit: StrictStr | None = None
+    synonyms: dict[StrictStr, StrictStr] = {}
+    """The research page's own wording for a level, e.g. ``None on AI: None``: a value may be
+    written either way and ranks as the level it names."""
 
 
 class FieldDef(_Strict):
@@ -212,6 +215,9 @@ class Event(Provenance):
     title: StrictStr
     kind: EventKind
     links: list[StrictStr] = []
+    outcome: Annotated[str, Field(min_length=1)] | None = None
+    """What came of it, once past; ``outcome not recorded`` when no source says. An event
+    with an outcome is never shown as coming."""
 
 
 SourceKind = Literal["wikidata-sparql", "epoch-csv", "federal-register", "feed",

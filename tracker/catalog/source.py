@@ -65,6 +65,11 @@ def read_document(path: Path, text: str | None = None) -> Document:
     """
     name = str(path)
     if text is None:
+        unfit = _unfit_file(Path(path))
+        if unfit:
+            doc = Document(name, None)
+            doc.problems.append(Problem(name, 0, unfit))  # about the file: no line
+            return doc
         try:
             raw = Path(path).read_bytes()
         except OSError as exc:
@@ -81,6 +86,10 @@ def read_document(path: Path, text: str | None = None) -> Document:
             doc.problems.append(Problem(name, line, "the catalog is not UTF-8 text"))
             return doc
     doc = Document(name, None)
+    hostile = _expansion_problem(text, name)
+    if hostile is not None:
+        doc.problems.append(hostile)
+        return doc
     try:
         node = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
@@ -101,6 +110,76 @@ def read_document(path: Path, text: str | None = None) -> Document:
         return doc
     doc.data = _convert(node, (), doc)
     return doc
+
+
+MAX_BYTES = 8_000_000
+"""The largest catalog read (the shipped one is about 0.2 MB)."""
+
+MAX_ALIAS_NODES = 10_000
+"""How many values aliases may add in all when expanded (a few ordinary aliases add tens)."""
+
+MAX_DEPTH = 100
+"""How deeply lists and mappings may nest (the catalog's format needs fewer than 10)."""
+
+
+def _unfit_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a catalog before reading it (a FIFO would block)."""
+    try:
+        if not path.is_file():
+            return ("cannot read the catalog: not a regular file" if path.exists()
+                    else "the catalog file does not exist")
+        size = path.stat().st_size
+    except OSError as exc:
+        return f"cannot read the catalog: {exc.strerror}"
+    if size > MAX_BYTES:
+        return f"the catalog is {size:,} bytes; the limit is {MAX_BYTES:,}"
+    return None
+
+
+def _expansion_problem(text: str, name: str) -> Problem | None:
+    """Refuse a document that would expand beyond bounds, before any object is built.
+
+    One streaming pass over the parser's events counts what every anchor stands for and
+    how much each alias adds, so an alias bomb ("billion laughs") is refused in
+    milliseconds with the line of the alias that crosses the limit.
+    """
+    if len(text) > MAX_BYTES:
+        return Problem(name, 1, f"the catalog is {len(text):,} characters; the limit is "
+                                f"{MAX_BYTES:,}")
+    sizes: dict[str, int] = {}
+    stack: list[list] = []
+    added = 0
+    try:
+        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent):
+                size = sizes.get(event.anchor, 1)
+                added += size
+                if added > MAX_ALIAS_NODES:
+                    return Problem(name, line, f"alias *{event.anchor} stands for {size:,} "
+                                   f"values; aliases may add at most {MAX_ALIAS_NODES:,} "
+                                   "in all (write the values out instead)")
+                if stack:
+                    stack[-1][1] += size
+            elif isinstance(event, yaml.ScalarEvent):
+                if event.anchor:
+                    sizes[event.anchor] = 1
+                if stack:
+                    stack[-1][1] += 1
+            elif isinstance(event, yaml.CollectionStartEvent):
+                stack.append([event.anchor, 1])
+                if len(stack) > MAX_DEPTH:
+                    return Problem(name, line, f"lists and mappings nest more than "
+                                   f"{MAX_DEPTH} levels deep")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                anchor, count = stack.pop()
+                if anchor:
+                    sizes[anchor] = count
+                if stack:
+                    stack[-1][1] += count
+    except yaml.YAMLError:
+        return None  # composing reports it with its line
+    return None
 
 
 def _convert(node: yaml.Node, loc: Loc, doc: Document) -> Any:

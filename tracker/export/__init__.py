@@ -1,20 +1,20 @@
 """Snapshots for briefings: Markdown, JSON and CSV, byte-identical for the same store.
 
 Exporting to a folder writes a dated file and ``latest.*`` and records the snapshot, so the
-next export says what changed since. Files are written whole (temp file, then rename).
+next export says what changed since. Files are written whole (temp file, then rename), all
+of them or none (see :mod:`tracker.export.files`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from tracker import headline, trends
-from tracker.errors import TrackerError
-from tracker.export import markdown, records, state
+from tracker.errors import EXIT_STORE, TrackerError
+from tracker.export import files, markdown, records, state
 from tracker.ledger_changes import window_changes
 from tracker.store import Store
 
@@ -58,7 +58,8 @@ def build(store: Store, fmt: str = "md", since: str | None = None) -> Snapshot:
     if fmt == "md":
         text = markdown.build(db, snap_id=snap_id, as_of=as_of, since=start or "the start",
                               since_text=since_text, figures=figures, window=window,
-                              previous=prev, diff=diff, explicit_since=since is not None)
+                              previous=prev, diff=diff, explicit_since=since is not None,
+                              today=store.clock().date())
         return Snapshot(snap_id, as_of, fmt, text, {}, current)
     if fmt == "json":
         text = records.json_text(db, snap_id=snap_id, as_of=as_of, since=start,
@@ -69,11 +70,14 @@ def build(store: Store, fmt: str = "md", since: str | None = None) -> Snapshot:
     raise TrackerError(f"--format: {fmt!r} (allowed: md, json, csv)")
 
 
-def write(store: Store, snapshot: Snapshot, target: str | None) -> list[Path]:
-    """Write a snapshot to stdout (``target`` None), a file, or a folder.
+def write(store: Store, snapshot: Snapshot, target: str | None,
+          option: str = "-o") -> list[Path]:
+    """Write a snapshot to stdout (``target`` None), a file, or a folder, all or nothing.
 
     A folder (an existing one, or a path ending in ``/``) gets a file dated by the clock
-    and ``latest.<ext>`` (for CSV: one file per table), and the snapshot is recorded.
+    (``-2``, ``-3``... when that day has one already) and ``latest.<ext>`` (for CSV: a dated
+    folder with one file per table), and the snapshot is recorded in the same step, unless
+    the store is read-only. No output may be the store or one of its files.
 
     Returns:
         The files written.
@@ -84,41 +88,36 @@ def write(store: Store, snapshot: Snapshot, target: str | None) -> list[Path]:
     is_dir = path.is_dir() or target.endswith(os.sep)
     ext = {"md": "md", "json": "json", "csv": "csv"}[snapshot.fmt]
     if not is_dir:
-        if not path.parent.is_dir():
-            raise TrackerError(f"-o {target}: folder {path.parent} does not exist")
+        files.guard_outputs([path], store.path, option)
         if snapshot.fmt == "csv":
-            raise TrackerError(f"-o {target}: CSV export writes one file per table; "
+            raise TrackerError(f"{option} {target}: CSV export writes one file per table; "
                                "give a folder (ending in /)")
-        _atomic(path, snapshot.text or "")
-        return [path]
+        if not path.parent.is_dir():
+            raise TrackerError(f"{option} {target}: folder {path.parent} does not exist")
+        return files.publish({path: snapshot.text or ""}, option)
+    files.guard_outputs([path], store.path, option)
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise TrackerError(f"-o {target}: cannot create the folder ({exc.strerror})") from None
+        raise TrackerError(f"{option} {target}: cannot create the folder ({exc.strerror}); "
+                           "nothing was written", EXIT_STORE) from None
     day = store.clock().date().isoformat()
-    written = []
+
+    def commit(place) -> None:
+        if store.read_only:
+            place()
+            return
+        with store.transaction() as db:
+            state.record(db, snapshot.id, snapshot.state, store.now(), snapshot.fmt, str(first))
+            place()
+
     if snapshot.fmt == "csv":
-        folder = path / day
-        folder.mkdir(exist_ok=True)
-        for name, text in snapshot.tables.items():
-            written.append(_atomic(folder / f"{name}.csv", text))
-    else:
-        written.append(_atomic(path / f"{day}.{ext}", snapshot.text or ""))
-        written.append(_atomic(path / f"latest.{ext}", snapshot.text or ""))
-    with store.transaction() as db:
-        state.record(db, snapshot.id, snapshot.state, store.now(), snapshot.fmt,
-                     str(written[0]))
-    return written
-
-
-def _atomic(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` whole: readers see the old file or the new, never half."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+        first = files.dated_name(path, day, "")
+        outputs = [first / f"{name}.csv" for name in snapshot.tables]
+        files.guard_outputs([first, *outputs], store.path, option)
+        return files.publish_folder(first, snapshot.tables, option, commit)
+    first = files.dated_name(path, day, ext)
+    latest = path / f"latest.{ext}"
+    files.guard_outputs([first, latest], store.path, option)
+    return files.publish({first: snapshot.text or "", latest: snapshot.text or ""}, option,
+                         commit)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 
 from tracker import criteria, queries, trends
+from tracker.dates import is_coming
 from tracker.export.state import Diff, Previous
 from tracker.headline import Figure
 from tracker.text import one_line
@@ -65,15 +67,15 @@ def _table(columns: list[str], rows: list[list[str]]) -> list[str]:
 def _change_rows(changes: list[trends.Change], notes: Footnotes) -> list[list[str]]:
     return [[c.as_of, cell(c.name), cell(c.label), cell(c.old), cell(c.new),
              trends.ARROWS[c.direction] + " " + c.direction + (" (flip)" if c.flip else ""),
-             notes.ref(c.source)] for c in changes]
+             cell(c.note or ""), notes.ref(c.source)] for c in changes]
 
 
-CHANGE_COLUMNS = ["As of", "Indicator", "Field", "From", "To", "Trend", "Source"]
+CHANGE_COLUMNS = ["As of", "Indicator", "Field", "From", "To", "Trend", "Why", "Source"]
 
 
 def build(db: Database, *, snap_id: str, as_of: str, since: str, since_text: str,
           figures: list[Figure], window: list[trends.Change], previous: Previous | None,
-          diff: Diff | None, explicit_since: bool) -> str:
+          diff: Diff | None, explicit_since: bool, today: dt.date) -> str:
     """The whole snapshot as Markdown text."""
     notes = Footnotes()
     rows = queries.rows(db)
@@ -146,7 +148,7 @@ def build(db: Database, *, snap_id: str, as_of: str, since: str, since_text: str
         if fit:
             out += _criteria(rows, crits)
     out += _participation(db)
-    out += _events(db, as_of, notes)
+    out += _events(db, today, notes)
     out += ["## Sources", "", *notes.lines(), ""]
     out += ["Trend arrows: ▲ better, ▼ worse, • neutral, ~ changed (text), over the window. "
             "Roles: " + ", ".join(f"{g} {r}" for r, g in ROLE_GLYPHS.items()) + ".", ""]
@@ -193,13 +195,20 @@ def _participation(db: Database) -> list[str]:
             *_table(["Mechanism", *[cell(names.get(p, p)) for p in parties]], body)]
 
 
-def _events(db: Database, as_of: str, notes: Footnotes) -> list[str]:
-    after = trends.pad(as_of) if as_of else ""
-    coming = [e for e in db.query("SELECT * FROM events WHERE retired_at IS NULL "
-                                  "ORDER BY date, id") if trends.pad(e["date"]) > after]
-    if not coming:
-        return []
-    return [f"## Coming events (after {as_of})", "",
-            *_table(["Date", "Event", "Kind", "Source"],
-                    [[cell(e["date"]), cell(e["title"]), cell(e["kind"]),
-                      notes.ref(e["source"])] for e in coming])]
+def _events(db: Database, today: dt.date, notes: Footnotes) -> list[str]:
+    """Coming events from the clock's today (never a past one), then past events' outcomes."""
+    events = list(db.query("SELECT * FROM events WHERE retired_at IS NULL ORDER BY date, id"))
+    coming = [e for e in events if is_coming(e, today)]
+    settled = [e for e in events if e.get("outcome")]
+    out: list[str] = []
+    if coming:
+        out += [f"## Coming events (from {today.isoformat()})", "",
+                *_table(["Date", "Event", "Kind", "Source"],
+                        [[cell(e["date"]), cell(e["title"]), cell(e["kind"]),
+                          notes.ref(e["source"])] for e in coming])]
+    if settled:
+        out += ["## Outcomes of scheduled events", "",
+                *_table(["Date", "Event", "Outcome", "Source"],
+                        [[cell(e["date"]), cell(e["title"]), cell(e["outcome"]),
+                          notes.ref(e["source"])] for e in settled])]
+    return out

@@ -49,7 +49,7 @@ def json_text(db: Database, *, snap_id: str, as_of: str, since: str | None,
         "criteria": {m: c.as_dict() for m, c in criteria.load(db).items() if c.fit},
         "memberships": _memberships(db),
         "events": [{k: e[k] for k in ("id", "date", "end_date", "title", "kind", "source",
-                                      "confidence", "note")}
+                                      "confidence", "note", "outcome")}
                    for e in db.query("SELECT * FROM events WHERE retired_at IS NULL "
                                      "ORDER BY date, id")],
     }
@@ -76,7 +76,7 @@ def _csv(columns: list[str], rows) -> str:
 def observations_csv(db: Database) -> str:
     """Every observation, one per line, with its provenance."""
     cols = ["indicator_id", "field", "value", "as_of", "origin", "source", "confidence",
-            "note", "author", "recorded_at"]
+            "note", "author", "recorded_at", "withdrawn_at"]
     return _csv(cols, db.execute(f"SELECT {', '.join(cols)} FROM observations "
                                  "ORDER BY indicator_id, field, as_of, recorded_at, id"))
 

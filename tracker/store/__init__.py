@@ -8,6 +8,7 @@ that Datasette can publish read-only as it is.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,15 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tracker.dates import timestamp, utcnow
-from tracker.errors import TrackerError
+from tracker.errors import EXIT_STORE, TrackerError
 
 if TYPE_CHECKING:
     import sqlite_utils
 
-LATEST = 8
+LATEST = 10
 """The schema version this tracker writes (the number of migrations)."""
 
-__all__ = ["LATEST", "Store", "default_db_path"]
+__all__ = ["LATEST", "ReadOnlyStore", "Store", "default_db_path", "store_error"]
 
 Clock = Callable[[], dt.datetime]
 
@@ -39,6 +40,35 @@ def default_db_path() -> Path:
     return user_data_path("tracker", appauthor=False) / "tracker.db"
 
 
+class ReadOnlyStore(TrackerError):
+    """A write to a store opened read-only."""
+
+    def __init__(self, path: str, why: str = "nothing was written") -> None:
+        super().__init__(f"--db {path}: the store is read-only for this user ({why}); "
+                         "reads work, writes need write access to the file and its folder",
+                         EXIT_STORE)
+
+
+def store_error(path: str, exc: sqlite3.DatabaseError) -> TrackerError:
+    """The one line for a SQLite error on the store: damaged, not a database, unusable."""
+    from tracker.store import files
+
+    text = str(exc)
+    if "file is not a database" in text and not files.has_sqlite_header(path):
+        return TrackerError(f"--db {path}: not a usable tracker store ({text}); it was left "
+                            "untouched")
+    if "malformed" in text or "not a database" in text or type(exc) is sqlite3.DatabaseError:
+        return TrackerError(files.damaged_message(path, exc), EXIT_STORE)
+    if "readonly" in text or "read-only" in text:
+        return ReadOnlyStore(path)
+    return TrackerError(f"--db {path}: the store could not be used ({text})", EXIT_STORE)
+
+
+def _close(conn: sqlite3.Connection | None) -> None:
+    if conn is not None:
+        conn.close()
+
+
 class Store:
     """An open store. Build it with :meth:`open`; close it with :meth:`close`.
 
@@ -46,10 +76,13 @@ class Store:
     already up to date costs a connection and a few pragmas, not an import.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: str, clock: Clock = utcnow) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: str, clock: Clock = utcnow, *,
+                 read_only: bool = False) -> None:
         self.conn = conn
         self.path = path
         self.clock = clock
+        self.read_only = read_only
+        """Opened read-only: the user may not write the file or its folder."""
         self._db: sqlite_utils.Database | None = None
 
     @property
@@ -65,38 +98,88 @@ class Store:
     def open(cls, path: str | Path, *, clock: Clock = utcnow, create_dirs: bool = False) -> "Store":
         """Open (creating if needed) and upgrade the store at ``path``.
 
+        ``path`` is a file name, never a SQLite URI. A store this process may not write is
+        opened read-only: reads work, writes fail with :class:`ReadOnlyStore`. Making and
+        upgrading a store is serialized: several processes on a new store all succeed.
+
         Args:
             path: the SQLite file, or ``:memory:``.
             clock: returns the current UTC time; tests inject a fixed one.
             create_dirs: create missing parent folders (for the default location).
 
         Raises:
-            TrackerError: the file is not a usable store.
+            TrackerError: the file is not a usable store (exit 2: another program's file;
+                exit 1: damaged, unreadable, or read-only and in need of an upgrade).
         """
-        name = str(path)
-        if name != ":memory:":
-            parent = Path(name).expanduser().parent
-            if create_dirs:
-                parent.mkdir(parents=True, exist_ok=True)
-            elif not parent.is_dir():
-                raise TrackerError(f"--db {name}: folder {parent} does not exist")
-        try:
-            conn = sqlite3.connect(name, timeout=BUSY_TIMEOUT_MS / 1000)
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            if name != ":memory:":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            store = cls(conn, name, clock)
-            if conn.execute("PRAGMA user_version").fetchone()[0] != LATEST:
-                from tracker.store.migrations import migrate
+        from tracker.store import files
 
-                migrate(store.db)
+        name = str(path)
+        if name == ":memory:":
+            store = cls(sqlite3.connect(name), name, clock)
+            store._set_up()
+            return store
+        parent = Path(name).expanduser().parent
+        if create_dirs:
+            parent.mkdir(parents=True, exist_ok=True)
+        elif not parent.is_dir():
+            raise TrackerError(f"--db {name}: folder {parent} does not exist")
+        if os.path.exists(os.path.expanduser(name)) and \
+                not os.path.isfile(os.path.expanduser(name)):
+            raise TrackerError(f"--db {name}: not a regular file (give a store file, or a new "
+                               "file name)")
+        read_only = not files.writable(name)
+        if read_only and not Path(name).expanduser().exists():
+            raise TrackerError(f"--db {name}: cannot create the store, folder {parent} is "
+                               "not writable", EXIT_STORE)
+        conn = None
+        try:
+            conn = files.connect(name, read_only=read_only, timeout=BUSY_TIMEOUT_MS / 1000)
+            store = cls(conn, name, clock, read_only=read_only)
+            store._set_up()
+        except files.ForeignFile as exc:
+            _close(conn)
+            raise TrackerError(str(exc)) from None
         except sqlite3.DatabaseError as exc:
-            raise TrackerError(f"--db {name}: not a usable tracker store ({exc})") from None
+            _close(conn)
+            raise store_error(name, exc) from None
         except ValueError as exc:
-            raise TrackerError(f"--db {name}: {exc}") from None
+            _close(conn)
+            raise TrackerError(f"--db {name}: {exc}", EXIT_STORE) from None
         return store
+
+    def _set_up(self) -> None:
+        """Pragmas, then (under the write lock, re-checked there) migrations and our mark."""
+        from tracker.store import files
+
+        conn = self.conn
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        memory = self.path == ":memory:"
+        if not memory:
+            files.check_ours(conn, self.path)  # before anything is written
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        marked = memory or files.application_id(conn) == files.APPLICATION_ID
+        if self.read_only:
+            if version != LATEST:
+                raise ReadOnlyStore(self.path, f"it needs an upgrade to schema {LATEST}")
+        elif version != LATEST or not marked:
+            if not memory and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("BEGIN IMMEDIATE")  # one process makes or upgrades it; others wait
+            try:
+                if not memory:
+                    files.check_ours(conn, self.path)
+                if conn.execute("PRAGMA user_version").fetchone()[0] != LATEST:
+                    from tracker.store.migrations import migrate
+
+                    migrate(self.db)
+                if not memory:
+                    conn.execute(f"PRAGMA application_id = {files.APPLICATION_ID}")
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.execute("COMMIT")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA synchronous = NORMAL")
 
     def close(self) -> None:
         """Close the connection."""
@@ -115,6 +198,8 @@ class Store:
         whereas waiting for the lock at the start lets the busy timeout do its job.
         """
         conn = self.conn
+        if self.read_only:
+            raise ReadOnlyStore(self.path)
         if conn.in_transaction:
             with self.db.atomic():
                 yield self.db

@@ -226,6 +226,48 @@ def _essay_criteria(db: sqlite_utils.Database) -> None:
     db["criteria"].insert_all(rows)
 
 
+_CURRENT_VALUES_WITHOUT_WITHDRAWN = """
+SELECT o.* FROM (SELECT DISTINCT indicator_id, field FROM observations) AS p
+JOIN observations AS o ON o.id = (
+  SELECT latest.id FROM observations AS latest
+  WHERE latest.indicator_id = p.indicator_id AND latest.field = p.field
+    AND latest.withdrawn_at IS NULL
+  ORDER BY latest.as_of DESC, latest.recorded_at DESC, latest.id DESC LIMIT 1
+)
+"""
+
+
+def _withdrawn_values(db: sqlite_utils.Database) -> None:
+    """An analyst's value can be withdrawn: kept in the history, marked, never current."""
+    for column in ("withdrawn_at", "withdrawn_by", "withdrawn_note"):
+        db["observations"].add_column(column, str)
+    db.execute("DROP VIEW current_values")
+    db.create_view("current_values", _CURRENT_VALUES_WITHOUT_WITHDRAWN)
+
+
+_CURRENT_VALUES_V6 = """
+SELECT o.* FROM (SELECT DISTINCT indicator_id, field FROM observations
+                 WHERE withdrawn_at IS NULL) AS p
+JOIN observations AS o ON o.id = (
+  SELECT latest.id FROM observations AS latest
+  WHERE latest.indicator_id = p.indicator_id AND latest.field = p.field
+    AND latest.withdrawn_at IS NULL
+  ORDER BY latest.as_of DESC, latest.recorded_at DESC, latest.id DESC LIMIT 1
+)
+"""
+
+
+def _event_outcomes_level_synonyms_withdrawn_values(db: sqlite_utils.Database) -> None:
+    """What came of a past event; the page's own words for a scale's levels; and catalog
+    values the catalog no longer lists, kept as history but no longer current."""
+    db["events"].add_column("outcome", str)
+    db["scales"].add_column("synonyms", str)
+    if "withdrawn_at" not in db["observations"].columns_dict:  # an analyst's withdrawal added it
+        db["observations"].add_column("withdrawn_at", str)
+    db.execute("DROP VIEW current_values")
+    db.create_view("current_values", _CURRENT_VALUES_V6)
+
+
 SEARCH_KINDS = {
     # kind: (table, key column, title, aliases, keys, body)
     "indicator": ("indicators", "id", "new.name",
@@ -299,6 +341,7 @@ def _search_index(db: sqlite_utils.Database) -> None:
 MIGRATIONS: list[Migration] = [_v1_content, _v2_runs_and_sources, _v3_entry_into_force,
                                _v4_review_queue, _v5_fast_current_values,
                                _skipped_values_in_source_health, _essay_criteria,
+                               _withdrawn_values, _event_outcomes_level_synonyms_withdrawn_values,
                                _search_index]
 """Migration ``i`` brings a store from version ``i`` to ``i + 1``."""
 

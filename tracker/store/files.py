@@ -1,0 +1,131 @@
+"""The store's file on disk: opening it by path, telling ours from others', damage.
+
+A ``--db`` text is a path, never a SQLite URI: the connection is made from a ``file:`` URI
+built by percent-encoding the absolute path, so ``#``, ``?`` or a leading ``file:`` in a
+name mean nothing special. A store the user may not write (a read-only file or folder)
+is opened read-only, and immutable when SQLite could not create its WAL index beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from urllib.parse import urlencode
+
+APPLICATION_ID = 0x54726B72
+"""``PRAGMA application_id`` of a tracker store ("Trkr"), set when it is made or upgraded."""
+
+SIDECARS = ("-wal", "-shm", ".refresh-lock")
+"""Files beside the store that belong to it: SQLite's WAL and index, the refresh lock."""
+
+_OUR_TABLES = {"meta", "indicators", "observations"}
+"""Tables every tracker store has had since schema 1: how an unmarked old store is known."""
+
+
+class ForeignFile(Exception):
+    """The file is a SQLite database, but not a tracker store."""
+
+
+def file_uri(path: str | Path, **params: str | int) -> str:
+    """A SQLite ``file:`` URI for ``path`` that names exactly that file."""
+    uri = Path(os.path.abspath(os.path.expanduser(str(path)))).as_uri()
+    return f"{uri}?{urlencode(params)}" if params else uri
+
+
+def owned_paths(path: str | Path) -> list[Path]:
+    """The store and every file beside it that belongs to it."""
+    base = os.path.abspath(os.path.expanduser(str(path)))
+    return [Path(base)] + [Path(base + suffix) for suffix in SIDECARS]
+
+
+def writable(path: str | Path) -> bool:
+    """Whether this process may write the store and create its WAL files beside it."""
+    base = Path(os.path.abspath(os.path.expanduser(str(path))))
+    folder_ok = os.access(base.parent, os.W_OK | os.X_OK)
+    if not base.exists():
+        return folder_ok
+    if not os.access(base, os.W_OK):
+        return False
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{base}{suffix}")
+        if side.exists() and not os.access(side, os.W_OK):
+            return False
+        if not side.exists() and not folder_ok:
+            return False
+    return True
+
+
+def connect(path: str | Path, *, read_only: bool, timeout: float) -> sqlite3.Connection:
+    """A connection to the file at ``path``: read-write (creating it), or read-only.
+
+    Read-only, the store is opened ``immutable`` when its WAL index cannot exist beside it
+    (no ``-shm`` and a folder this user may not write: SQLite could not read it otherwise).
+    """
+    if not read_only:
+        return sqlite3.connect(file_uri(path, mode="rwc"), uri=True, timeout=timeout)
+    base = Path(os.path.abspath(os.path.expanduser(str(path))))
+    params: dict[str, str | int] = {"mode": "ro"}
+    if not Path(f"{base}-shm").exists() and not os.access(base.parent, os.W_OK):
+        params["immutable"] = 1
+    return sqlite3.connect(file_uri(path, **params), uri=True, timeout=timeout)
+
+
+def application_id(conn: sqlite3.Connection) -> int:
+    """The file's ``PRAGMA application_id``."""
+    return conn.execute("PRAGMA application_id").fetchone()[0]
+
+
+def check_ours(conn: sqlite3.Connection, name: str) -> bool:
+    """Whether the file is a tracker store (True), or empty (False).
+
+    Raises:
+        ForeignFile: it is another program's SQLite database (nothing has been written).
+    """
+    app = application_id(conn)
+    if app == APPLICATION_ID:
+        return True
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if app == 0 and not tables and version == 0:
+        return False
+    if app == 0 and _OUR_TABLES <= tables and version > 0:
+        return True
+    what = (f"application_id {app:#x}" if app else
+            f"{len(tables)} table{'' if len(tables) == 1 else 's'} of its own")
+    raise ForeignFile(f"--db {name}: this SQLite file is not a tracker store ({what}); "
+                      "it was left untouched (give a new file or a tracker store)")
+
+
+def has_sqlite_header(path: str | Path) -> bool:
+    """Whether the file starts like a SQLite database (so an unreadable one is damaged)."""
+    try:
+        with open(os.path.expanduser(str(path)), "rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+def integrity_verdict(path: str | Path) -> str:
+    """``PRAGMA integrity_check``'s first lines for the file, read without writing."""
+    try:
+        conn = connect(path, read_only=True, timeout=5)
+        try:
+            rows = conn.execute("PRAGMA integrity_check(3)").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    lines = [line.strip() for r in rows for line in str(r[0]).splitlines()]
+    lines = [line for line in lines if line and not line.startswith("***")]
+    return "; ".join(lines[:3]) or "no verdict"
+
+
+def damaged_message(path: str | Path, error: BaseException) -> str:
+    """One line for a store whose pages SQLite cannot read: the verdict and what to do."""
+    verdict = integrity_verdict(path)
+    if verdict == "ok":
+        verdict = str(error)
+    return (f"--db {path}: the store is damaged (integrity check: {verdict}); nothing was "
+            f"written. Restore it from a backup, or salvage it with "
+            f"`sqlite3 {path} .recover | sqlite3 recovered.db`")
