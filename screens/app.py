@@ -26,6 +26,7 @@ from tracker.text import count
 from screens.base import DataScreen
 from screens.faults import default_log_path, log, one_line, start_log
 from screens.overview import OverviewScreen
+from screens.search import SearchProvider
 from screens.watch import StoreWatch
 
 WATCH_SECONDS = 1.0
@@ -74,6 +75,7 @@ class TrackerApp(App):
     }
     """Peer screens, each imported when first shown; the detail screen is pushed on top."""
     DEFAULT_MODE = "overview"
+    COMMANDS = App.COMMANDS | {SearchProvider}
     BINDINGS = [
         Binding("1", "switch_mode('overview')", "Overview", show=False),
         Binding("2", "switch_mode('tables')", "Tables", show=False),

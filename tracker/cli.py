@@ -244,12 +244,11 @@ def list_cmd(ctx: click.Context, category: str | None, show_categories: bool, fm
 
 
 def _known(env: Env, indicator_id: str):
-    from tracker import queries
+    """The store and the id of the indicator named by an id, a name or an alias."""
+    from tracker.search import find_indicator
 
     store = env.store()
-    if queries.indicator(store.db, indicator_id) is None:
-        raise Failed(f"unknown indicator {indicator_id!r} (see `tracker list`)")
-    return store
+    return store, find_indicator(store.db, indicator_id)
 
 
 @cli.command()
@@ -260,13 +259,17 @@ def _known(env: Env, indicator_id: str):
 def show(ctx: click.Context, indicator_id: str, fmt: str) -> None:
     """Show one indicator: current values with provenance, criteria, members, events.
 
+    ID is an indicator's id, or its name or an alias (any case), or words that only it
+    matches.
+
     \b
     Example:
       tracker show cets-225
+      tracker show "CETS 225"
     """
     from tracker import reports
 
-    store = _known(_env(ctx), indicator_id)
+    store, indicator_id = _known(_env(ctx), indicator_id)
     reports.show(store.db, sys.stdout, indicator_id, fmt)
 
 
@@ -279,13 +282,15 @@ def show(ctx: click.Context, indicator_id: str, fmt: str) -> None:
 def history(ctx: click.Context, indicator_id: str, field_name: str | None, fmt: str) -> None:
     """Show every dated value of an indicator (or of one field) with its source.
 
+    ID is an indicator's id, name or alias, as for `tracker show`.
+
     \b
     Example:
       tracker history gpai participant_count
     """
     from tracker import reports
 
-    store = _known(_env(ctx), indicator_id)
+    store, indicator_id = _known(_env(ctx), indicator_id)
     if field_name:
         allowed = [r[0] for r in store.db.execute(
             "SELECT f.field FROM fields f JOIN indicators i ON i.category_id = f.category_id "
@@ -386,6 +391,7 @@ def validate(ctx: click.Context, path: str | None) -> None:
 from tracker import cli_snapshots  # noqa: E402,F401
 from tracker import cli_refresh  # noqa: E402,F401
 from tracker import cli_serve  # noqa: E402,F401
+from tracker import cli_search  # noqa: E402,F401
 from tracker import cli_audit  # noqa: E402,F401
 from tracker import cli_withdraw  # noqa: E402,F401
 from tracker import cli_party  # noqa: E402,F401

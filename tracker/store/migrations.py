@@ -6,6 +6,7 @@ running the migrations it has not seen, in order, each in its own transaction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import sqlite_utils
@@ -267,10 +268,81 @@ def _event_outcomes_level_synonyms_withdrawn_values(db: sqlite_utils.Database) -
     db.create_view("current_values", _CURRENT_VALUES_V6)
 
 
+SEARCH_KINDS = {
+    # kind: (table, key column, title, aliases, keys, body)
+    "indicator": ("indicators", "id", "new.name",
+                  "CASE WHEN json_valid(new.aliases) THEN (SELECT group_concat(value, '; ') "
+                  "FROM json_each(new.aliases)) ELSE new.aliases END",
+                  "new.id", "new.description"),
+    "value": ("observations", "id", "NULL", "NULL", "NULL",
+              "new.value || coalesce(' — ' || new.note, '')"),
+    "party": ("parties", "code", "new.name", "new.code", "NULL", "NULL"),
+    "event": ("events", "id", "new.title", "NULL", "new.id", "new.note"),
+    "source": ("sources", "id", "NULL", "NULL", "new.id", "new.kind || ' ' || new.url"),
+}
+"""What the search index holds of each table (``new`` is the row): a title (name), aliases
+(an indicator's aliases, a party's code), ids (``keys``) and a body (description, value and
+note, URL). An observation's id is not searchable: nobody types it."""
+
+
+def _search_index(db: sqlite_utils.Database) -> None:
+    """Full-text search over indicators, values and their notes, parties, events, sources.
+
+    ``search_docs`` holds one document per searchable row, kept in step by triggers on
+    each table; ``search_docs_fts`` is an FTS5 index over it (external content, Porter
+    stemming over Unicode words without diacritics) kept in step by triggers named as
+    sqlite-utils and Datasette expect. Plain SQL, no ``executescript``, so the migration
+    stays one transaction. Existing rows are indexed here. Running it on a store that
+    already has the index (one made while migrations were being numbered) adds only what
+    is missing.
+    """
+    cols = ("title", "aliases", "keys", "body")
+    db.execute("CREATE TABLE IF NOT EXISTS search_docs (id INTEGER PRIMARY KEY, "
+               "kind TEXT NOT NULL, ref TEXT NOT NULL, title TEXT, aliases TEXT, keys TEXT, "
+               "body TEXT, UNIQUE (kind, ref))")
+    db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS search_docs_fts USING FTS5 "
+               f"({', '.join(cols)}, content=\"search_docs\", content_rowid=id, "
+               "tokenize='porter unicode61 remove_diacritics 2')")
+    names = ", ".join(cols)
+    old, new = (", ".join(f"{row}.{c}" for c in cols) for row in ("old", "new"))
+    db.execute(f"CREATE TRIGGER IF NOT EXISTS search_docs_ai AFTER INSERT ON search_docs BEGIN "
+               f"INSERT INTO search_docs_fts (rowid, {names}) VALUES (new.id, {new}); END")
+    db.execute(f"CREATE TRIGGER IF NOT EXISTS search_docs_ad AFTER DELETE ON search_docs BEGIN "
+               f"INSERT INTO search_docs_fts (search_docs_fts, rowid, {names}) "
+               f"VALUES ('delete', old.id, {old}); END")
+    db.execute(f"CREATE TRIGGER IF NOT EXISTS search_docs_au AFTER UPDATE ON search_docs BEGIN "
+               f"INSERT INTO search_docs_fts (search_docs_fts, rowid, {names}) "
+               f"VALUES ('delete', old.id, {old}); "
+               f"INSERT INTO search_docs_fts (rowid, {names}) VALUES (new.id, {new}); END")
+    for kind, (table, key, title, aliases, keys, body) in SEARCH_KINDS.items():
+        doc = f"'{kind}', CAST(new.{key} AS TEXT), {title}, {aliases}, {keys}, {body}"
+        upsert = (f"INSERT INTO search_docs (kind, ref, {names}) VALUES ({doc}) "
+                  "ON CONFLICT (kind, ref) DO UPDATE SET "
+                  + ", ".join(f"{c} = excluded.{c}" for c in cols))
+        # Existing rows: the same expressions, with the table's row as `new`.
+        db.execute(f"INSERT OR IGNORE INTO search_docs (kind, ref, {names}) SELECT {doc} "
+                   f"FROM [{table}] AS new")
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS search_{table}_ai AFTER INSERT ON [{table}] "
+                   f"BEGIN {upsert}; END")
+        # An upsert that leaves the indexed columns as they were costs no re-indexing.
+        read = dict.fromkeys(
+            [key, *re.findall(r"new\.(\w+)", " ".join((title, aliases, keys, body)))])
+        changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in read)
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS search_{table}_au AFTER UPDATE ON [{table}] "
+                   f"WHEN {changed} BEGIN "
+                   f"DELETE FROM search_docs WHERE kind = '{kind}' "
+                   f"AND ref = CAST(old.{key} AS TEXT) AND old.{key} IS NOT new.{key}; "
+                   f"{upsert}; END")
+        db.execute(f"CREATE TRIGGER IF NOT EXISTS search_{table}_ad AFTER DELETE ON [{table}] "
+                   f"BEGIN DELETE FROM search_docs WHERE kind = '{kind}' "
+                   f"AND ref = CAST(old.{key} AS TEXT); END")
+
+
 MIGRATIONS: list[Migration] = [_v1_content, _v2_runs_and_sources, _v3_entry_into_force,
                                _v4_review_queue, _v5_fast_current_values,
                                _skipped_values_in_source_health, _essay_criteria,
-                               _withdrawn_values, _event_outcomes_level_synonyms_withdrawn_values]
+                               _withdrawn_values, _event_outcomes_level_synonyms_withdrawn_values,
+                               _search_index]
 """Migration ``i`` brings a store from version ``i`` to ``i + 1``."""
 
 LATEST = len(MIGRATIONS)
