@@ -9,9 +9,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Sparkline, Static
+from textual.widgets import DataTable, Footer, Static
 
-from tracker import criteria, queries
+from tracker import criteria, queries, series
 from tracker.reports import history_note, history_value
 from tracker.text import one_line
 from tracker.store import Store
@@ -19,6 +19,7 @@ from tracker.store import Store
 from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import ROLE_STYLES, add_columns, cell, lines, valued
+from screens.charts import ChartPanel
 
 
 CRITERION_STYLES = {"yes": "green", "partly": "yellow", "no": "red", "unknown": "dim"}
@@ -37,24 +38,8 @@ class Detail:
     category_title: str = ""
     criteria: object = None
     """The mechanism's six criteria and fit (tracker.criteria.MechanismCriteria), if any."""
-
-
-def series(history: list[dict], f: dict) -> list[float]:
-    """A field's history as numbers for a sparkline (levels by rank), or [] if not plottable."""
-    points = []
-    for o in history:
-        if o["field"] != f["field"] or o.get("withdrawn_at"):
-            continue
-        if f["scale_kind"] == "numeric":
-            try:
-                points.append(float(o["value"]))
-            except ValueError:
-                continue
-        elif f["scale_kind"] == "ordinal":
-            level = f.get("synonyms", {}).get(o["value"], o["value"])
-            if level in f["levels"]:
-                points.append(float(f["levels"].index(level) + 1))
-    return points if len(points) >= 2 else []
+    charts: list = field(default_factory=list)
+    """Time-axis charts (tracker.series.Chart): the ledger's growth, then each field's."""
 
 
 def progress(store: Store, indicator: dict) -> str:
@@ -77,7 +62,7 @@ class DetailScreen(DataScreen):
 
     AUTO_FOCUS = "#detail"
     """The page itself has the focus first, so the arrow and page keys scroll it all:
-    current values, sparklines, History, members, events."""
+    current values, charts, History, members, events."""
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("o", "open_source", "Open source"),
@@ -115,12 +100,17 @@ class DetailScreen(DataScreen):
         cats = {c["id"]: c for c in queries.categories(store.db)}
         [row] = queries.rows(store.db, ids=[self.indicator_id], retired=True)
         head, entries = queries.ledger(store.db, self.indicator_id)
-        return Detail(ind, cats[ind["category_id"]]["fields"], row,
-                      queries.history(store.db, self.indicator_id), head, entries,
+        history = queries.history(store.db, self.indicator_id)
+        today = self.app.today().isoformat()
+        charts = [series.ledger_chart(store.db, self.indicator_id, today)]
+        charts += [series.field_chart(history, f, today)
+                   for f in cats[ind["category_id"]]["fields"]]
+        return Detail(ind, cats[ind["category_id"]]["fields"], row, history, head, entries,
                       queries.events_for(store.db, self.indicator_id), progress(store, ind),
                       cats[ind["category_id"]]["title"],
                       criteria.load(store.db).get(self.indicator_id)
-                      if ind["category_id"] == "mechanisms" else None)
+                      if ind["category_id"] == "mechanisms" else None,
+                      [c for c in charts if c is not None])
 
     def show(self, data: Detail) -> None:
         if data.indicator is None:
@@ -195,17 +185,12 @@ class DetailScreen(DataScreen):
         self.query_one("#current", Static).update(text)
 
     def _plots(self, data: Detail) -> None:
+        """The ledger's growth and each field's history, on a time axis."""
         plots = self.query_one("#plots", Vertical)
         plots.remove_children()
-        for f in data.fields:
-            points = series(data.history, f)
-            if points:
-                how = "rank on its scale" if f["scale_kind"] == "ordinal" else "value"
-                plots.mount(Static(f"{f['label']} over time ({len(points)} values, by {how})",
-                                   classes="plot-label", markup=False))
-                plots.mount(Sparkline(points, classes="plot"))
-        plots.display = bool(plots.children) or any(series(data.history, f)
-                                                    for f in data.fields)
+        height = 12 if self.size.height >= 40 else 8
+        plots.mount_all([ChartPanel(c, height, classes="plot") for c in data.charts])
+        plots.display = bool(data.charts)
 
     def _history(self, data: Detail) -> None:
         table = self.query_one("#history", DataTable)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Static
 
-from tracker import headline, trends
+from tracker import headline, series, trends
 from tracker.ledger_changes import window_changes
 from tracker.store import Store
 
 from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines, trend
+from screens.charts import ChartPanel
 
 LATEST = 200
 """How many of the newest changes the overview lists (the table fills the rows it has and
@@ -30,6 +32,11 @@ class Overview:
     baseline: str | None = None
     """The date the figures are compared with: the window's start, or for ``all`` the day
     before the first dated record (so every figure says how it grew from nothing)."""
+    charts: list = field(default_factory=list)
+    """The headline figures over the window (tracker.series.Chart)."""
+
+TALL = 40
+"""From this many rows the charts sit above the latest changes; below, ``c`` swaps them."""
 
 
 def first_record(store: Store) -> str | None:
@@ -71,6 +78,10 @@ def status_line(store: Store) -> str:
 class OverviewScreen(DataScreen):
     """The state of coordination at a glance."""
 
+    BINDINGS = [Binding("c", "toggle_charts", "Charts")]
+    charts_shown = False
+    """On a short terminal: the charts instead of the latest changes."""
+
     def compose(self) -> ComposeResult:
         yield NavBar("overview")
         with Vertical(id="overview"):
@@ -78,6 +89,7 @@ class OverviewScreen(DataScreen):
             yield Static("Headline figures", id="figures-title", classes="section",
                          markup=False)
             yield DataTable(id="figures", cursor_type="row", zebra_stripes=True)
+            yield Horizontal(id="headline-charts")
             yield Static("Latest changes", id="latest-title", classes="section", markup=False)
             yield DataTable(id="latest", cursor_type="row", zebra_stripes=True)
             yield Static(id="preview", classes="preview", markup=False)
@@ -86,9 +98,10 @@ class OverviewScreen(DataScreen):
     def fetch(self, store: Store) -> Overview:
         since = trends.window_start(self.app.window, self.app.today())
         baseline = since or first_record(store)
+        today = self.app.today().isoformat()
         return Overview(since, headline.figures(store.db, baseline),
                         window_changes(store.db, since, limit=LATEST), status_line(store),
-                        baseline)
+                        baseline, series.headline_charts(store.db, today, since))
 
     def show(self, data: Overview) -> None:
         start = data.since or "the first record"
@@ -131,6 +144,32 @@ class OverviewScreen(DataScreen):
         preview.display = bool(data.changes)
         if not data.changes:
             preview.update("")
+        self._charts(data)
+
+    def _charts(self, data: Overview) -> None:
+        """The headline figures over the window, side by side: above the latest changes on
+        a tall terminal, instead of them (``c``) on a short one."""
+        box = self.query_one("#headline-charts", Horizontal)
+        box.remove_children()
+        tall = self.size.height >= TALL
+        shown = bool(data.charts) and (tall or self.charts_shown)
+        box.display = shown
+        for widget in ("#latest-title", "#latest", "#preview"):
+            self.query_one(widget).display = (tall or not shown) and (
+                widget == "#latest-title" or bool(data.changes))
+        if shown:
+            height = 10 if tall else max(5, self.size.height - 17)
+            box.mount_all([ChartPanel(c, height, classes="headline-chart")
+                           for c in data.charts])
+
+    def action_toggle_charts(self) -> None:
+        """Swap the latest changes for the charts of the headline figures (short terminals)."""
+        if self.size.height >= TALL:
+            self.notify("The charts are shown above the latest changes.", timeout=3)
+            return
+        self.charts_shown = not self.charts_shown
+        if getattr(self, "loaded", None) is not None:
+            self._charts(self.loaded)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         figure = getattr(self, "figures", {}).get(event.row_key.value or "")

@@ -309,3 +309,8 @@ def explain(figure: Figure) -> list[list[str]]:
     return [[i.id, i.name if i.name != i.id else "", "counted" if i.counted else
              "unknown" if i.unknown else "not counted", i.why, i.confidence, i.source]
             for i in ordered]
+
+
+def values_at(db: Database, date: str | None) -> dict[str, int]:
+    """Each headline figure's value on ``date`` (YYYY-MM-DD; None: now), by figure id."""
+    return {key: v.value for key, v in _all(db, date).items()}

@@ -9,6 +9,7 @@ from typing import Any
 
 from tracker import criteria, queries, trends
 from tracker.dates import is_coming
+from tracker.export.mermaid import charts_section
 from tracker.export.state import Diff, Previous
 from tracker.headline import Figure
 from tracker.text import one_line
@@ -114,6 +115,7 @@ def build(db: Database, *, snap_id: str, as_of: str, since: str, since_text: str
         out += ["A *floor* counts only what the ledgers hold: incomplete or missing ledgers "
                 "could add more. `tracker trends --explain ID` lists what a figure counts.", ""]
         out += [f"- {cell(f.label)} (`{cell(f.id)}`): {cell(f.note)}" for f in caveats] + [""]
+    out += charts_section(db, as_of, cell)
     last_move = {}
     for c in sorted(window, key=lambda c: trends.pad(c.as_of)):
         last_move[(c.indicator_id, c.field)] = c.direction

@@ -1,0 +1,149 @@
+"""Time-axis step charts (plotext, through textual-plotext) of tracker.series charts.
+
+The x axis is days (a date's ordinal), so dates are spaced by time, with year, quarter or
+month ticks; the y axis is an ordinal scale's levels or plain numbers. A threshold (a
+treaty's entry into force) is a horizontal line. Everything drawn is a function of the
+chart and the widget's size, so the same data draws the same picture.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+from textual_plotext import PlotextPlot
+
+from tracker.series import Chart, Series
+
+COLORS = ("cyan", "orange", "green", "magenta", "blue")
+THRESHOLD_COLOR = "red"
+
+
+def _day(date: str) -> int:
+    return dt.date.fromisoformat(date).toordinal()
+
+
+def date_ticks(start: str, end: str, room: int) -> tuple[list[int], list[str]]:
+    """Tick positions (day ordinals) and labels: years, else quarters, else months, at most
+    ``room`` of them, all inside [start, end]."""
+    first, last = dt.date.fromisoformat(start), dt.date.fromisoformat(end)
+    room = max(2, room)
+    for months, fmt in ((1, "%Y-%m"), (3, "%Y-%m"), (6, "%Y-%m"), (12, "%Y"), (24, "%Y"),
+                        (60, "%Y")):
+        ticks = []
+        index = first.year * 12 + first.month - 1
+        index += (-index) % months  # the first month on the step's grid
+        while True:
+            y, m = divmod(index, 12)
+            day = dt.date(y, m + 1, 1)
+            if day > last:
+                break
+            if day >= first:
+                ticks.append(day)
+            index += months
+        if len(ticks) <= room:
+            return [d.toordinal() for d in ticks], [d.strftime(fmt) for d in ticks]
+    return [first.toordinal(), last.toordinal()], [start, end]
+
+
+def steps(series: Series, end: str) -> tuple[list[int], list[float]]:
+    """The x and y of a step line: each value held flat until the next date, then up or
+    down, the last one held until ``end``."""
+    xs: list[int] = []
+    ys: list[float] = []
+    for p in series.points:
+        if ys:
+            xs.append(_day(p.date))
+            ys.append(ys[-1])
+        xs.append(_day(p.date))
+        ys.append(p.value)
+    if xs and _day(end) > xs[-1]:
+        xs.append(_day(end))
+        ys.append(ys[-1])
+    return xs, ys
+
+
+def count_ticks(top: float, room: int) -> list[int]:
+    """Whole-number ticks from 0 to at least ``top``, at most ``room`` of them."""
+    top = max(1, int(top + 0.999))
+    room = max(2, room)
+    step = next(s for s in (1, 2, 3, 4, 5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 100, 150, 200,
+                          250, 500, 1000, 10 ** 9)
+                if top / s + 1 <= room)
+    return list(range(0, top + step, step))
+
+
+class TimeChart(PlotextPlot):
+    """One chart, drawn again at every size."""
+
+    DEFAULT_CSS = "TimeChart { height: 10; }"
+
+    def __init__(self, chart: Chart, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.chart = chart
+
+    def render(self):
+        self.draw(self.size.width, self.size.height)
+        return super().render()
+
+    def draw(self, width: int, height: int) -> None:
+        c, plt = self.chart, self.plt
+        plt.clear_figure()
+        for i, s in enumerate(c.series):
+            xs, ys = steps(s, c.end)
+            plt.plot(xs, ys, marker="braille", color=COLORS[i % len(COLORS)])
+        if c.threshold is not None:
+            plt.hline(c.threshold, THRESHOLD_COLOR)
+        ticks, labels = date_ticks(c.start, c.end, width // 10)
+        plt.xticks(ticks, labels)
+        plt.xlim(_day(c.start), _day(c.end))
+        if c.levels:
+            plt.yticks(list(range(1, len(c.levels) + 1)), c.levels)
+            plt.ylim(0.5, len(c.levels) + 0.5)
+        else:
+            yt = count_ticks(c.top, max(2, (height - 3) // 2 + 1))
+            plt.yticks(yt, [str(t) for t in yt])
+            plt.ylim(0, yt[-1])
+
+
+def caption(chart: Chart) -> Text:
+    """What a chart shows, in one line above it: its lines and colours, and the threshold."""
+    text = Text(chart.title, style="bold")
+    if len(chart.series) > 1:
+        for i, s in enumerate(chart.series):
+            text.append("  ")
+            text.append("━ ", style=_rich(COLORS[i % len(COLORS)]))
+            text.append(s.label)
+    if chart.threshold is not None:
+        text.append("  ")
+        text.append("━ ", style=_rich(THRESHOLD_COLOR))
+        text.append(chart.threshold_label)
+    if chart.levels:
+        text.append("  (levels of its scale, by date)", style="dim")
+    return text
+
+
+def _rich(color: str) -> str:
+    return {"orange": "dark_orange"}.get(color, color)
+
+
+class ChartPanel(Vertical):
+    """A caption and its chart."""
+
+    DEFAULT_CSS = """
+    ChartPanel { height: auto; }
+    ChartPanel > .chart-caption { height: auto; }
+    """
+
+    def __init__(self, chart: Chart, height: int = 10, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.chart, self.chart_height = chart, height
+
+    def compose(self) -> ComposeResult:
+        yield Static(caption(self.chart), classes="chart-caption", markup=False)
+        plot = TimeChart(self.chart)
+        plot.styles.height = self.chart_height
+        yield plot
