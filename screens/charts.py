@@ -131,19 +131,24 @@ def _rich(color: str) -> str:
 
 
 class ChartPanel(Vertical):
-    """A caption and its chart."""
+    """A caption and its chart: ``height`` rows high, or the rest of its container's height
+    when None."""
 
     DEFAULT_CSS = """
     ChartPanel { height: auto; }
     ChartPanel > .chart-caption { height: auto; }
     """
 
-    def __init__(self, chart: Chart, height: int = 10, **kwargs) -> None:
+    def __init__(self, chart: Chart, height: int | None = 10, **kwargs) -> None:
         super().__init__(**kwargs)
         self.chart, self.chart_height = chart, height
 
     def compose(self) -> ComposeResult:
         yield Static(caption(self.chart), classes="chart-caption", markup=False)
         plot = TimeChart(self.chart)
-        plot.styles.height = self.chart_height
+        if self.chart_height is None:
+            self.styles.height = "1fr"
+            plot.styles.height = "1fr"
+        else:
+            plot.styles.height = self.chart_height
         yield plot

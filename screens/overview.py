@@ -157,9 +157,9 @@ class OverviewScreen(DataScreen):
         for widget in ("#latest-title", "#latest", "#preview"):
             self.query_one(widget).display = (tall or not shown) and (
                 widget == "#latest-title" or bool(data.changes))
+        box.styles.height = "auto" if tall else "1fr"
         if shown:
-            height = 10 if tall else max(5, self.size.height - 17)
-            box.mount_all([ChartPanel(c, height, classes="headline-chart")
+            box.mount_all([ChartPanel(c, 10 if tall else None, classes="headline-chart")
                            for c in data.charts])
 
     def action_toggle_charts(self) -> None:

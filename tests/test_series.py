@@ -81,13 +81,15 @@ def test_a_ledger_grows_by_date_against_its_threshold(treaty_store):
     chart = series.ledger_chart(treaty_store.db, "test-treaty", "2026-11-22")
     signed, ratified = chart.series
     assert signed.label == "Signatories" and ratified.label == "Ratifications"
-    # Three sign on 2024-09-05; China's refusal changes nothing; ratifying keeps a signatory.
-    assert [(p.date, p.value) for p in signed.points] == [("2024-09-05", 3.0)]
+    # Three sign on 2024-09-05 (0 a month before, so the step shows); China's refusal
+    # changes nothing; ratifying keeps a signatory.
+    assert [(p.date, p.value) for p in signed.points] == [("2024-08-06", 0.0),
+                                                          ("2024-09-05", 3.0)]
     assert [(p.date, p.value) for p in ratified.points] == [
         ("2024-09-05", 0.0), ("2025-06-01", 1.0), ("2026-01-01", 2.0)]
     assert chart.threshold == 2.0
     assert chart.threshold_label == "Entry into force: 2 ratifications"
-    assert (chart.start, chart.end, chart.top) == ("2024-09-05", "2026-11-22", 3.0)
+    assert (chart.start, chart.end, chart.top) == ("2024-08-06", "2026-11-22", 3.0)
     early = series.ledger_chart(treaty_store.db, "test-treaty", "2025-12-31", until="2025-12-31")
     assert [p.value for p in early.series[1].points] == [0.0, 1.0]
 
@@ -143,13 +145,14 @@ def test_the_briefing_charts_are_byte_identical_and_show_the_threshold(treaty_st
     section = "\n".join(charts_section(treaty_store.db, "2026-11-22", cell))
     block = section[section.index('title "Test Treaty: ledger"'):]
     block = block[:block.index("```")]
-    assert '"2024-09", "2024-10"' in block and '"2026-11"]' in block
+    assert 'x-axis ["2024-08", "2024-09", "2024-10"' in block and '"2026-11"]' in block
     lines = re.findall(r"line \[([^\]]*)\]", block)
-    # 2024-09 .. 2026-11 monthly: 27 samples; signatories 3 throughout; ratified 0, 1, 2.
-    assert [len(v.split(", ")) for v in lines] == [27, 27, 27]
+    # 2024-08 .. 2026-11 monthly: 28 samples; signatories 0 then 3; ratified 0, 1, 2.
+    assert [len(v.split(", ")) for v in lines] == [28, 28, 28]
+    assert lines[0] == "0, " + ", ".join(["3"] * 27)
     ratified = [int(v) for v in lines[1].split(", ")]
-    assert ratified[:9] == [0] * 9 and ratified[9] == 1 and ratified[16] == 2
-    assert lines[2] == ", ".join(["2"] * 27)  # the threshold
+    assert ratified[:10] == [0] * 10 and ratified[10] == 1 and ratified[17] == 2
+    assert lines[2] == ", ".join(["2"] * 28)  # the threshold
     assert "red: Entry into force: 2 ratifications." in section
 
 

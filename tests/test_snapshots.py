@@ -56,7 +56,8 @@ def test_tables(app, snap_compare):
 def test_detail(app, snap_compare):
     """Test Treaty: the essay's six criteria with rationale, source and fit, current values
     (Parties 4 with 3 also reported),
-    sparklines for Parties and Status, the history with sources, the members ledger."""
+    charts over time: the ledger (signatories) and Parties and Status (levels as ticks),
+    the history with sources, the members ledger."""
     from screens.detail import DetailScreen
 
     async def run_before(pilot) -> None:

@@ -86,6 +86,19 @@ def _steps(dated: list[tuple[str, float]]) -> list[Point]:
     return points
 
 
+LEAD_DAYS = 30
+"""A count (a ledger's, a headline figure's) is 0 before its first record: its chart starts
+this many days earlier at 0, so the first step up shows."""
+
+
+def _from_zero(points: list[Point]) -> list[Point]:
+    """``points`` with a 0 before the first one, unless it is 0 already."""
+    if not points or points[0].value == 0:
+        return points
+    before = dt.date.fromisoformat(points[0].date) - dt.timedelta(days=LEAD_DAYS)
+    return [Point(before.isoformat(), 0.0), *points]
+
+
 def field_chart(history: list[dict[str, Any]], f: dict[str, Any], end: str,
                 until: str | None = None) -> Chart | None:
     """A field's history as a step chart (levels by rank for an ordinal scale), or None when
@@ -134,7 +147,7 @@ def ledger_chart(db: Database, mechanism_id: str, end: str,
         latest[e["party"]] = e["role"]
         for label, roles in kinds:
             dated[label].append((pad(e["date"]), float(sum(r in roles for r in latest.values()))))
-    series = [Series(label, _steps(points)) for label, points in dated.items()]
+    series = [Series(label, _from_zero(_steps(points))) for label, points in dated.items()]
     if signing and all(p.value == 0 for p in series[1].points):
         series = series[:1]
     start = min(s.points[0].date for s in series)
@@ -178,8 +191,10 @@ def headline_charts(db: Database, end: str, since: str | None = None,
         for key, value in headline.values_at(db, d).items():
             if key in dated:
                 dated[key].append((d, float(value)))
-    series = {k: Series(labels[k], _steps(v)) for k, v in dated.items() if v}
-    start, last = dates[0], max(end, dates[-1])
+    series = {k: Series(labels[k], _steps(v) if since else _from_zero(_steps(v)))
+              for k, v in dated.items() if v}
+    start = min(s.points[0].date for s in series.values()) if series else dates[0]
+    last = max(end, dates[-1])
     small = [s for k, s in series.items() if k != "parties"]
     out = [Chart("Headline figures", small, start, last,
                  y_label="count")] if small else []
