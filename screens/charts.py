@@ -9,6 +9,7 @@ chart and the widget's size, so the same data draws the same picture.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -66,14 +67,23 @@ def steps(series: Series, end: str) -> tuple[list[int], list[float]]:
     return xs, ys
 
 
+ROUND_STEPS = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5)
+
+
 def count_ticks(top: float, room: int) -> list[int]:
-    """Whole-number ticks from 0 to at least ``top``, at most ``room`` of them."""
-    top = max(1, int(top + 0.999))
+    """Whole-number ticks from 0 to at least ``top``, at most ``room`` of them, on the
+    smallest round step (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 7.5 times a power of ten) that fits."""
+    top = max(1, math.ceil(top))
     room = max(2, room)
-    step = next(s for s in (1, 2, 3, 4, 5, 10, 15, 20, 25, 30, 40, 50, 60, 75, 100, 150, 200,
-                          250, 500, 1000, 10 ** 9)
-                if top / s + 1 <= room)
-    return list(range(0, top + step, step))
+    power = 1
+    while True:
+        for m in ROUND_STEPS:
+            step = m * power
+            if float(step).is_integer():
+                step = int(step)
+                if math.ceil(top / step) + 1 <= room:
+                    return list(range(0, math.ceil(top / step) * step + 1, step))
+        power *= 10
 
 
 class TimeChart(PlotextPlot):
@@ -97,13 +107,16 @@ class TimeChart(PlotextPlot):
             plt.plot(xs, ys, marker="braille", color=COLORS[i % len(COLORS)])
         if c.threshold is not None:
             plt.hline(c.threshold, THRESHOLD_COLOR)
-        ticks, labels = date_ticks(c.start, c.end, width // 10)
+        end = max(c.end, (dt.date.fromisoformat(c.start) + dt.timedelta(days=1)).isoformat())
+        ticks, labels = date_ticks(c.start, end, width // 10)
         plt.xticks(ticks, labels)
-        plt.xlim(_day(c.start), _day(c.end))
+        plt.xlim(_day(c.start), _day(end))
+        values = [p.value for s in c.series for p in s.points]
         if c.levels:
             plt.yticks(list(range(1, len(c.levels) + 1)), c.levels)
             plt.ylim(0.5, len(c.levels) + 0.5)
-        else:
+        elif all(v >= 0 and float(v).is_integer() for v in values):
+            # Counts: whole ticks from 0; anything else gets plotext's own ticks.
             yt = count_ticks(c.top, max(2, (height - 3) // 2 + 1))
             plt.yticks(yt, [str(t) for t in yt])
             plt.ylim(0, yt[-1])

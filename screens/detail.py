@@ -189,7 +189,10 @@ class DetailScreen(DataScreen):
         plots = self.query_one("#plots", Vertical)
         plots.remove_children()
         height = 12 if self.size.height >= 40 else 8
-        plots.mount_all([ChartPanel(c, height, classes="plot") for c in data.charts])
+        # An ordinal scale gets one row per level (and the frame and dates): each level's
+        # line sits on its own labelled row.
+        plots.mount_all([ChartPanel(c, len(c.levels) + 3 if c.levels else height,
+                                    classes="plot") for c in data.charts])
         plots.display = bool(data.charts)
 
     def _history(self, data: Detail) -> None:

@@ -170,3 +170,31 @@ def test_hostile_names_cannot_break_the_chart_source(store, catalog_path):
     assert text.count("```") == 6  # every fence closed, none added by the name
     assert label('a"b`c\nd%%e;f#g') == "a b c d e f g"
     assert label("") == "-" and number(5.0) == "5" and number(2.50) == "2.5"
+
+
+@pytest.mark.parametrize("values,dates", [
+    ([3.0, 3.0], ["2026-11-22", "2026-11-22"]),          # one date: the axis still has width
+    ([-2.5, 0.35], ["2024-01-01", "2025-01-01"]),        # negative and fractional: own ticks
+    ([5e9, 7.2e9], ["2024-01-01", "2025-01-01"]),        # large counts
+])
+def test_any_series_draws_without_error(values, dates):
+    from screens.charts import TimeChart
+
+    points = [series.Point(d, v) for d, v in zip(dates, values)]
+    chart = series.Chart("x", [series.Series("x", points)], dates[0], dates[-1])
+    widget = TimeChart(chart)
+    widget.draw(60, 10)
+    widget.plt.plotsize(60, 10)
+    assert "┤" in widget.plt.build()
+
+
+def test_count_ticks_fit_the_room_on_round_steps():
+    from screens.charts import count_ticks
+
+    assert count_ticks(5e9, 3) == [0, 2_500_000_000, 5_000_000_000]
+    assert count_ticks(1234, 5) == [0, 400, 800, 1200, 1600]
+    assert count_ticks(0, 3) == [0, 1]
+    for top in (1, 7, 19, 102, 999, 12345):
+        for room in (2, 3, 5, 8):
+            ticks = count_ticks(top, room)
+            assert len(ticks) <= room and ticks[-1] >= top and ticks[0] == 0
