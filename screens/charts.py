@@ -135,7 +135,11 @@ def caption(chart: Chart) -> Text:
         text.append("━ ", style=_rich(THRESHOLD_COLOR))
         text.append(chart.threshold_label)
     if chart.levels:
-        text.append("  (levels of its scale, by date)", style="dim")
+        text.append("  (levels of its scale, by date", style="dim")
+        if chart.unranked:
+            text.append("; unranked below: " + ", ".join(chart.levels[:chart.unranked]),
+                        style="dim")
+        text.append(")", style="dim")
     return text
 
 

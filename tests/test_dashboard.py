@@ -104,7 +104,7 @@ async def test_mechanism_detail_shows_members_and_criteria(store, catalog, tmp_p
         crit = str(app.screen.query_one("#criteria").render())
         assert "Outside the UN and existing structures: yes" in crit
         assert "Radically multipolar: unknown" in crit and "Fit partial" in crit
-        assert len(app.screen.query(".plot")) == 2  # parties and status have a history
+        assert len(app.screen.query(".plot")) == 3  # the ledger; parties and status have a history
 
 
 async def test_switching_the_window_changes_the_trends(store, catalog, tmp_path):

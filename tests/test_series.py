@@ -198,3 +198,17 @@ def test_count_ticks_fit_the_room_on_round_steps():
         for room in (2, 3, 5, 8):
             ticks = count_ticks(top, room)
             assert len(ticks) <= room and ticks[-1] >= top and ticks[0] == 0
+
+
+def test_unranked_values_sit_below_the_ranked_levels(treaty_store):
+    db = treaty_store.db
+    f = dict(fields_of(db, "test-treaty")["status"])
+    f["unranked"] = ["Paused", "Unused"]
+    history = [dict(o) for o in queries.history(db, "test-treaty")]
+    for o in history:
+        if o["value"] == "Building":
+            o["value"] = "Paused"
+    chart = series.field_chart(history, f, "2026-11-22")
+    assert chart.unranked == 1 and chart.levels == ["Paused", *f["levels"]]
+    assert [chart.levels[int(p.value) - 1] for p in chart.series[0].points] == ["Paused",
+                                                                                "Active"]

@@ -56,10 +56,14 @@ class Chart:
     start: str
     end: str
     levels: list[str] = field(default_factory=list)
-    """An ordinal scale's levels, lowest first: value 1 is ``levels[0]``. Empty: numeric."""
+    """An ordinal scale's levels, lowest first: value 1 is ``levels[0]``. Empty: numeric.
+    Unranked values the history uses (``Proposed``) come first, below the ranked ones."""
     threshold: float | None = None
     threshold_label: str = ""
     y_label: str = ""
+    unranked: int = 0
+    """How many of ``levels`` (the first ones) are unranked: they say where work stands,
+    not a rank, so they sit below the scale."""
 
     @property
     def top(self) -> float:
@@ -101,19 +105,24 @@ def _from_zero(points: list[Point]) -> list[Point]:
 
 def field_chart(history: list[dict[str, Any]], f: dict[str, Any], end: str,
                 until: str | None = None) -> Chart | None:
-    """A field's history as a step chart (levels by rank for an ordinal scale), or None when
-    it has fewer than two plottable values (withdrawn values are left out)."""
+    """A field's history as a step chart (levels by rank for an ordinal scale, its unranked
+    values below them), or None when it has fewer than two plottable values (withdrawn
+    values are left out)."""
     ordinal = f["scale_kind"] == "ordinal"
     if f["scale_kind"] not in ("numeric", "ordinal"):
         return None
+    kept = [o for o in history if o["field"] == f["field"] and not o.get("withdrawn_at")
+            and _before(o["as_of"], until)]
+    synonyms = f.get("synonyms") or {}
+    used = {synonyms.get(o["value"], o["value"]) for o in kept}
+    unranked = [u for u in f.get("unranked") or [] if u in used]
+    levels = unranked + list(f["levels"]) if ordinal else []
     dated = []
-    for o in history:
-        if o["field"] != f["field"] or o.get("withdrawn_at") or not _before(o["as_of"], until):
-            continue
+    for o in kept:
         if ordinal:
-            level = f.get("synonyms", {}).get(o["value"], o["value"])
-            if level in f["levels"]:
-                dated.append((pad(o["as_of"]), float(f["levels"].index(level) + 1)))
+            level = synonyms.get(o["value"], o["value"])
+            if level in levels:
+                dated.append((pad(o["as_of"]), float(levels.index(level) + 1)))
         else:
             try:
                 dated.append((pad(o["as_of"]), float(o["value"])))
@@ -123,8 +132,8 @@ def field_chart(history: list[dict[str, Any]], f: dict[str, Any], end: str,
         return None
     points = _steps(dated)
     return Chart(f["label"], [Series(f["label"], points)], points[0].date,
-                 max(end, points[-1].date), list(f["levels"]) if ordinal else [],
-                 y_label=f.get("unit") or "")
+                 max(end, points[-1].date), levels, y_label=f.get("unit") or "",
+                 unranked=len(unranked))
 
 
 def ledger_chart(db: Database, mechanism_id: str, end: str,
