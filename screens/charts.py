@@ -70,19 +70,22 @@ def steps(series: Series, end: str) -> tuple[list[int], list[float]]:
 ROUND_STEPS = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5)
 
 
-def count_ticks(top: float, room: int) -> list[int]:
-    """Whole-number ticks from 0 to at least ``top``, at most ``room`` of them, on the
-    smallest round step (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 7.5 times a power of ten) that fits."""
-    top = max(1, math.ceil(top))
+def count_ticks(top: float, room: int, low: float = 0) -> list[int]:
+    """Whole-number ticks from ``low`` (rounded down to the step) to at least ``top``, at
+    most ``room`` of them, on the smallest round step (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 7.5
+    times a power of ten) that fits."""
+    top = max(math.floor(low) + 1, math.ceil(top))
     room = max(2, room)
     power = 1
     while True:
         for m in ROUND_STEPS:
-            step = m * power
-            if float(step).is_integer():
-                step = int(step)
-                if math.ceil(top / step) + 1 <= room:
-                    return list(range(0, math.ceil(top / step) * step + 1, step))
+            if not float(m * power).is_integer():
+                continue
+            step = int(m * power)
+            base = math.floor(low / step) * step
+            n = math.ceil((top - base) / step)
+            if n + 1 <= room:
+                return list(range(base, base + n * step + 1, step))
         power *= 10
 
 
@@ -116,8 +119,12 @@ class TimeChart(PlotextPlot):
             plt.yticks(list(range(1, len(c.levels) + 1)), c.levels)
             plt.ylim(0.5, len(c.levels) + 0.5)
         elif all(v >= 0 and float(v).is_integer() for v in values):
-            # Counts: whole ticks from 0; anything else gets plotext's own ticks.
-            yt = count_ticks(c.top, max(2, (height - 3) // 2 + 1))
+            # Counts: whole ticks from 0, or from near the lowest value when every value
+            # is in the top half (a change from 88 to 102 shows); anything else gets
+            # plotext's own ticks.
+            low = min(values + ([c.threshold] if c.threshold is not None else []))
+            yt = count_ticks(c.top, max(2, (height - 3) // 2 + 1),
+                             low if low > c.top / 2 else 0)
             plt.yticks(yt, [str(t) for t in yt])
             plt.ylim(0, yt[-1])
 

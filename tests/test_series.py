@@ -194,6 +194,8 @@ def test_count_ticks_fit_the_room_on_round_steps():
     assert count_ticks(5e9, 3) == [0, 2_500_000_000, 5_000_000_000]
     assert count_ticks(1234, 5) == [0, 400, 800, 1200, 1600]
     assert count_ticks(0, 3) == [0, 1]
+    assert count_ticks(102, 4, low=88) == [84, 90, 96, 102]
+    assert count_ticks(5, 3, low=5) == [5, 6]
     for top in (1, 7, 19, 102, 999, 12345):
         for room in (2, 3, 5, 8):
             ticks = count_ticks(top, room)
