@@ -126,7 +126,7 @@ class TimeChart(PlotextPlot):
             yt = count_ticks(c.top, max(2, (height - 3) // 2 + 1),
                              low if low > c.top / 2 else 0)
             plt.yticks(yt, [str(t) for t in yt])
-            plt.ylim(0, yt[-1])
+            plt.ylim(yt[0], yt[-1])
 
 
 def caption(chart: Chart) -> Text:

@@ -214,3 +214,19 @@ def test_unranked_values_sit_below_the_ranked_levels(treaty_store):
     assert chart.unranked == 1 and chart.levels == ["Paused", *f["levels"]]
     assert [chart.levels[int(p.value) - 1] for p in chart.series[0].points] == ["Paused",
                                                                                 "Active"]
+
+
+def test_a_count_high_above_zero_is_drawn_on_its_own_range():
+    """88 rising to 102: the axis runs from 88 to 104, and the rise spans the plot."""
+    from screens.charts import TimeChart
+
+    points = [series.Point("2025-11-30", 88.0), series.Point("2026-02-21", 102.0)]
+    chart = series.Chart("Parties", [series.Series("Parties", points)], "2025-11-30",
+                         "2026-11-30")
+    widget = TimeChart(chart)
+    widget.draw(39, 11)
+    widget.plt.plotsize(39, 11)
+    rows = widget.plt.uncolorize(widget.plt.build()).splitlines()
+    labels = [r.split("┤")[0].strip() for r in rows if "┤" in r]
+    assert labels == ["104", "100", "96", "92", "88"]
+    assert "⣀" in next(r for r in rows if r.strip().startswith("88┤"))  # 88 on its row
