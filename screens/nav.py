@@ -28,6 +28,8 @@ class NavBar(Static):
 
     def on_mount(self) -> None:
         self.draw()
+        if hasattr(type(self.app), "at"):
+            self.watch(self.app, "at", lambda _: self.draw(), init=False)
 
     def on_resize(self) -> None:
         self.draw()
@@ -42,4 +44,8 @@ class NavBar(Static):
                 text.append("  ")
             text.append(f"{key} ", style="bold")
             text.append(label, style="reverse bold" if mode == self.current else "")
+        at = getattr(self.app, "at", None)
+        if at:  # the date being viewed (`t`), in the bar of every screen
+            text.append("  as at ", style="bold")
+            text.append(at, style="reverse bold")
         self.update(text)
