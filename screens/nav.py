@@ -45,7 +45,14 @@ class NavBar(Static):
             text.append(f"{key} ", style="bold")
             text.append(label, style="reverse bold" if mode == self.current else "")
         at = getattr(self.app, "at", None)
-        if at:  # the date being viewed (`t`), in the bar of every screen
-            text.append("  as at ", style="bold")
+        lines = 1
+        if at:  # the date being viewed (`t`): at the end of the bar, or under it if narrow
+            room = self.app.size.width - 2 - text.cell_len
+            if room >= len(at) + 8:
+                text.append("  as at ", style="bold")
+            else:
+                text.append("\nas at ", style="bold")
+                lines = 2
             text.append(at, style="reverse bold")
+        self.styles.height = lines
         self.update(text)
