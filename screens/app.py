@@ -85,7 +85,7 @@ class TrackerApp(App):
         Binding("6", "switch_mode('sources')", "Sources", show=False),
         Binding("7", "switch_mode('review')", "Review", show=False),
         Binding("w", "next_window", "Window"),
-        Binding("t", "set_date", "Date"),
+        Binding("t", "set_date", "Date", show=False),  # `?` and the palette list it
         Binding("r", "refresh_store", "Refresh"),
         Binding("f5,ctrl+r", "reload", "Reload", show=False),
         Binding("e", "export", "Export"),
