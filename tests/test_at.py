@@ -216,3 +216,68 @@ def test_export_at_to_a_file_writes_only_that_file(run, tmp_path):
         store.close()
     table = run("export", "--at", "2025-06", "--category", "obstacles", "--format", "csv")
     assert "Moderate" in table.stdout and table.exit_code == 0
+
+
+def _list_json(run, *args) -> str:
+    result = run("list", "--format", "json", *args, env=at(NOW))
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_many_rows_left_out_give_the_same_state(run, history, monkeypatch):
+    """Past a threshold the history's indexes are dropped and made again: same answer."""
+    import tracker.at
+
+    expected = {d: _list_json(run, "--at", d) for d in ("2024-12", "2026-05-15")}
+    monkeypatch.setattr(tracker.at, "BULK", 0)
+    for date, text in expected.items():
+        assert _list_json(run, "--at", date) == text
+    store = Store.open(run.db)
+    try:
+        view = tracker.at.store_at(store, "2024-12")
+        names = {r[0] for r in view.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'observations'")}
+        assert "idx_observations_history" in names
+        assert view.conn.execute("SELECT count(*) FROM observations WHERE as_of > '2024-12-31'"
+                                 ).fetchone()[0] == 0
+        view.close()
+        # The real store is untouched: nothing left out, nothing dropped.
+        assert store.conn.execute("SELECT count(*) FROM observations WHERE as_of > "
+                                  "'2024-12-31'").fetchone()[0] > 0
+    finally:
+        store.close()
+
+
+def test_a_proposal_decided_later_was_pending_then(run):
+    assert run("list", env=at(LATER)).exit_code == 0  # the store is made on 2026-06-01
+    store = Store.open(run.db)
+    try:
+        with store.transaction() as db:
+            db["proposals"].insert({
+                "source_id": "wikidata", "kind": "observation", "indicator_id": "pace-mismatch",
+                "field": "severity", "value": "Low", "as_of": "2026-06",
+                "source_url": "https://example.org/p", "confidence": "low", "reason": "manual",
+                "status": "accepted", "created_at": "2026-06-20T08:00:00Z",
+                "decided_at": "2026-06-25T08:00:00Z", "decided_by": "ana"})
+        from tracker.at import store_at
+
+        def status(date: str) -> list:
+            view = store_at(store, date)
+            try:
+                return [r[0] for r in view.conn.execute("SELECT status FROM proposals")]
+            finally:
+                view.close()
+
+        assert status("2026-06-22") == ["pending"]
+        assert status("2026-06-19") == []
+        assert status("2026-06") == ["accepted"]
+        view = store_at(store, "2026-06")
+        try:
+            with pytest.raises(Exception):
+                with view.transaction():
+                    pass
+            assert view.clock().isoformat() == "2026-06-30T23:59:59+00:00"
+        finally:
+            view.close()
+    finally:
+        store.close()
