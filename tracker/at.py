@@ -31,12 +31,16 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from tracker.dates import ALLOWED, not_after, parse_partial, period_end
+from tracker.dates import ALLOWED, parse_partial, period_end, start_of
 from tracker.errors import TrackerError
 from tracker.store import Store
-from tracker.trends import PADDED
 
 __all__ = ["parse_at", "store_at"]
+
+PADDED = ("CASE length({0}) WHEN 4 THEN {0} || '-01-01' WHEN 7 THEN {0} || '-01' "
+          "ELSE {0} END")
+"""SQL for a partial date as its first day, the rule of :func:`tracker.trends.pad` by
+which every partial date is compared."""
 
 BULK = 50_000
 """Rows to leave out beyond which the history's indexes are dropped and made again."""
@@ -48,14 +52,15 @@ def parse_at(text: str, today: dt.date, option: str = "--at") -> str:
     Raises:
         TrackerError: one line naming the option, the value and what is allowed (exit 2).
     """
+    text = text.strip()
     try:
-        return not_after(parse_partial(text.strip()), today)
+        date = parse_partial(text)
     except ValueError as exc:
-        detail = str(exc)
-        if "after today" in detail:
-            detail = f"{text.strip()!r} is after today ({today.isoformat()}); allowed: {ALLOWED}" \
-                     " up to today"
-        raise TrackerError(f"{option}: {detail}") from None
+        raise TrackerError(f"{option}: {exc}") from None
+    if start_of(date) > today:
+        raise TrackerError(f"{option}: {text!r} is after today ({today.isoformat()}); "
+                           f"allowed: {ALLOWED} up to today")
+    return date
 
 
 def _next_day(date: str) -> str:
