@@ -213,7 +213,6 @@ def _env(ctx: click.Context) -> Env:
     return ctx.find_object(Env)
 
 
-
 @cli.command("list")
 @click.option("--category", "-c", metavar="ID", shell_complete=complete.categories,
               help="Only this category (`tracker list --categories` lists them).")
@@ -232,10 +231,6 @@ def list_cmd(ctx: click.Context, category: str | None, show_categories: bool, at
       tracker list --categories
       tracker list --format csv > current.csv
       tracker list --at 2025-06          # the tables as they stood at the end of June 2025
-
-    With --at, a value counts when it is dated by the end of DATE and was recorded by
-    then (values of the catalog the store was first loaded with count from their date);
-    a value withdrawn, or an indicator retired, later is still shown.
     """
     from tracker import reports
 

@@ -8,7 +8,9 @@ import click
 
 AT = click.option("--at", metavar="DATE",
                   help="The state at the end of DATE (YYYY, YYYY-MM or YYYY-MM-DD, not after "
-                       "today): only what was dated and recorded by then.")
+                       "today): only what was dated and recorded by then (the catalog's "
+                       "first load counts from its dates; later withdrawals and "
+                       "retirements are undone).")
 
 
 def store_for(ctx: click.Context, at: str | None = None):
