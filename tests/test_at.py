@@ -69,6 +69,9 @@ def history(run, tmp_path):
              "2026-04")
     seen = {  # the briefing is recorded last: the others compare with DAY0's snapshot too
         "json": run("export", "--format", "json", env=at(DAY)).stdout,
+        "csv": run("export", "--format", "csv", env=at(DAY)).stdout,
+        "table": run("export", "--category", "mechanisms", "--format", "csv",
+                     env=at(DAY)).stdout,
         "list": run("list", "--format", "json", env=at(DAY)).stdout,
         "show": run("show", "test-treaty", "--format", "json", env=at(DAY)).stdout,
         "members": run("members", "test-treaty", "--format", "json", env=at(DAY)).stdout,
@@ -96,6 +99,10 @@ def test_export_at_a_day_reproduces_that_days_export_byte_for_byte(run, history)
     assert "Since snapshot" in history["md"]  # it compared with DAY0's snapshot, as then
     assert run("export", "--at", "2026-05-15", "--format", "json",
                env=at(NOW)).stdout == history["json"]
+    assert run("export", "--at", "2026-05-15", "--format", "csv",
+               env=at(NOW)).stdout == history["csv"]
+    assert run("export", "--at", "2026-05-15", "--format", "csv", "--category", "mechanisms",
+               env=at(NOW)).stdout == history["table"]
     now = run("export", env=at(NOW)).stdout
     assert now != history["md"] and "New obstacle" in now and "New obstacle" not in md.stdout
 
