@@ -85,6 +85,7 @@ class TrackerApp(App):
         Binding("6", "switch_mode('sources')", "Sources", show=False),
         Binding("7", "switch_mode('review')", "Review", show=False),
         Binding("w", "next_window", "Window"),
+        Binding("t", "set_date", "Date", show=False),  # `?` and the palette list it
         Binding("r", "refresh_store", "Refresh"),
         Binding("f5,ctrl+r", "reload", "Reload", show=False),
         Binding("e", "export", "Export"),
@@ -96,6 +97,9 @@ class TrackerApp(App):
 
     window: reactive[str] = reactive("1y", init=False)
     """The trend window the screens compare against."""
+
+    at: reactive[str | None] = reactive(None, init=False)
+    """The date the screens show the store at (``t``; None: today), see tracker.at."""
 
     def __init__(self, store: Store, catalog: "Catalog | Callable[[], Catalog]",
                  client_factory: ClientFactory | None = None, *,
@@ -179,8 +183,32 @@ class TrackerApp(App):
         return self._catalog
 
     def today(self) -> dt.date:
-        """The clock's date."""
+        """The clock's date, or the last day of the date being viewed (``t``)."""
+        if self.at:
+            from tracker.dates import period_end
+
+            return min(self.clock().date(), period_end(self.at))
         return self.clock().date()
+
+    def action_set_date(self) -> None:
+        """Ask for the date to view the store at (empty: today)."""
+        from screens.at_date import AtDateScreen
+
+        def chosen(date: str | None) -> None:
+            if date is not None:
+                self.at = date or None
+
+        self.push_screen(AtDateScreen(self.at), chosen)
+
+    def watch_at(self) -> None:
+        self.notify(f"Showing the store as at {self.at}" if self.at else "Showing today",
+                    timeout=3)
+        for screen in list(self.data_screens):  # every screen, the ones behind too
+            if screen is not self.screen:
+                self.stale.add(screen)
+        for screen in self.screen_stack:
+            if screen in self.data_screens:
+                screen.reload()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -192,6 +220,8 @@ class TrackerApp(App):
                                     lambda m=mode: self.switch_mode(m))
         yield SystemCommand("Next trend window", "Cycle 30d, 90d, 1y, 3y, all (key w)",
                             self.action_next_window)
+        yield SystemCommand("View at a date", "Show the store as it stood at a date (key t)",
+                            self.action_set_date)
         yield SystemCommand("Refresh", "Fetch the declared sources (key r)",
                             self.action_refresh_store)
         yield SystemCommand("Export snapshot", "Write a Markdown snapshot (key e)",

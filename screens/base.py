@@ -44,7 +44,17 @@ class DataScreen(Screen):
         try:
             store = Store.open(self.app.store_path, clock=self.app.clock)
             try:
-                data = self.fetch(store)
+                at = getattr(self.app, "at", None)
+                if at:  # the store as it stood then (`t`), read like today's
+                    from tracker.at import store_at
+
+                    past = store_at(store, at)
+                    try:
+                        data = self.fetch(past)
+                    finally:
+                        past.close()
+                else:
+                    data = self.fetch(store)
             finally:
                 store.close()
         except Exception as exc:  # noqa: BLE001 - shown on the screen, the app goes on

@@ -28,6 +28,8 @@ class NavBar(Static):
 
     def on_mount(self) -> None:
         self.draw()
+        if hasattr(type(self.app), "at"):
+            self.watch(self.app, "at", lambda _: self.draw(), init=False)
 
     def on_resize(self) -> None:
         self.draw()
@@ -42,4 +44,15 @@ class NavBar(Static):
                 text.append("  ")
             text.append(f"{key} ", style="bold")
             text.append(label, style="reverse bold" if mode == self.current else "")
+        at = getattr(self.app, "at", None)
+        lines = 1
+        if at:  # the date being viewed (`t`): at the end of the bar, or under it if narrow
+            room = self.app.size.width - 2 - text.cell_len
+            if room >= len(at) + 8:
+                text.append("  as at ", style="bold")
+            else:
+                text.append("\nas at ", style="bold")
+                lines = 2
+            text.append(at, style="reverse bold")
+        self.styles.height = lines
         self.update(text)

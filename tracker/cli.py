@@ -14,6 +14,7 @@ import click
 
 from tracker import __version__
 from tracker import completion as complete
+from tracker.cli_at import AT, at_note as _at_note, store_for
 from tracker.errors import EXIT_STORE, EXIT_USAGE, OutputClosed, TrackerError
 
 EXIT_CODES = """\b
@@ -217,9 +218,11 @@ def _env(ctx: click.Context) -> Env:
               help="Only this category (`tracker list --categories` lists them).")
 @click.option("--categories", "show_categories", is_flag=True,
               help="List the categories (id, title, rows) instead of their rows.")
+@AT
 @FORMAT
 @click.pass_context
-def list_cmd(ctx: click.Context, category: str | None, show_categories: bool, fmt: str) -> None:
+def list_cmd(ctx: click.Context, category: str | None, show_categories: bool, at: str | None,
+             fmt: str) -> None:
     """List every table with current values and as-of dates.
 
     \b
@@ -227,10 +230,11 @@ def list_cmd(ctx: click.Context, category: str | None, show_categories: bool, fm
       tracker list --category obstacles
       tracker list --categories
       tracker list --format csv > current.csv
+      tracker list --at 2025-06          # the tables as they stood at the end of June 2025
     """
     from tracker import reports
 
-    db = _env(ctx).store().db
+    db = store_for(ctx, at).db
     if show_categories:
         reports.categories(db, sys.stdout, fmt)
         return
@@ -239,15 +243,17 @@ def list_cmd(ctx: click.Context, category: str | None, show_categories: bool, fm
         raise Failed(f"--category: unknown category {category!r} "
                      f"(allowed: {', '.join(known)})")
     env = _env(ctx)
+    _at_note(at, fmt)
     reports.list_rows(db, sys.stdout, fmt, category,
                       watch=env.settings.watch if env.settings and fmt == "table" else ())
 
 
-def _known(env: Env, indicator_id: str):
-    """The store and the id of the indicator named by an id, a name or an alias."""
+def _known(env: Env, indicator_id: str, at: str | None = None):
+    """The store (as it stood at ``at``) and the id of the indicator named by an id, a
+    name or an alias."""
     from tracker.search import find_indicator
 
-    store = env.store()
+    store = store_for(click.get_current_context(), at) if at else env.store()
     return store, find_indicator(store.db, indicator_id)
 
 
@@ -255,8 +261,9 @@ def _known(env: Env, indicator_id: str):
 @click.argument("indicator_id", metavar="ID", shell_complete=complete.indicators)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="Tables, or JSON for scripts.")
+@AT
 @click.pass_context
-def show(ctx: click.Context, indicator_id: str, fmt: str) -> None:
+def show(ctx: click.Context, indicator_id: str, fmt: str, at: str | None) -> None:
     """Show one indicator: current values with provenance, criteria, members, events.
 
     ID is an indicator's id, or its name or an alias (any case), or words that only it
@@ -266,10 +273,12 @@ def show(ctx: click.Context, indicator_id: str, fmt: str) -> None:
     Example:
       tracker show cets-225
       tracker show "CETS 225"
+      tracker show cets-225 --at 2025-06
     """
     from tracker import reports
 
-    store, indicator_id = _known(_env(ctx), indicator_id)
+    store, indicator_id = _known(_env(ctx), indicator_id, at)
+    _at_note(at, fmt)
     reports.show(store.db, sys.stdout, indicator_id, fmt)
 
 
@@ -343,22 +352,26 @@ def set_cmd(ctx: click.Context, indicator_id: str, field_name: str, value: str,
 @click.option("--role", type=click.Choice(["signed", "ratified", "endorsed", "member",
                                            "observer", "declined", "withdrew"]),
               help="Only entries with this role.")
+@AT
 @FORMAT
 @click.pass_context
-def members(ctx: click.Context, mechanism_id: str, role: str | None, fmt: str) -> None:
+def members(ctx: click.Context, mechanism_id: str, role: str | None, at: str | None,
+            fmt: str) -> None:
     """Show a mechanism's dated membership ledger: who signed, ratified, joined, when.
 
     \b
     Example:
       tracker members cets-225 --role signed
+      tracker members cets-225 --at 2025-06   # the ledger as it stood then
     """
     from tracker import reports
 
-    db = _env(ctx).store().db
+    db = store_for(ctx, at).db
     known = [r[0] for r in db.execute("SELECT id FROM indicators WHERE category_id = "
                                       "'mechanisms' AND retired_at IS NULL ORDER BY position")]
     if mechanism_id not in known:
         raise Failed(f"unknown mechanism {mechanism_id!r} (allowed: {', '.join(known)})")
+    _at_note(at, fmt)
     reports.members(db, sys.stdout, mechanism_id, fmt, role)
 
 

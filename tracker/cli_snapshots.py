@@ -28,14 +28,20 @@ def _trend(direction: str, flip: bool = False):
 @click.option("--since", "-s", metavar="WINDOW",
               help="A date (YYYY, YYYY-MM, YYYY-MM-DD), 7d, 30d, 90d, 1y, 3y, ... or all "
                    "(default: TRACKER_WINDOW, the config file's window, else 1y).")
+@click.option("--until", "-u", metavar="DATE",
+              help="End the window at DATE (YYYY, YYYY-MM or YYYY-MM-DD) instead of today: "
+                   "what was true by then, by everything known now; figures at both ends.")
+@click.option("--at", metavar="DATE",
+              help="Read the store as it stood at the end of DATE (only what was dated and "
+                   "recorded by then); the window ends there.")
 @click.option("--due", is_flag=True, help="Also list the values due for review.")
 @click.option("--explain", metavar="FIGURE", help="List what one headline figure counts, "
               "each item with its source (e.g. us-and-china, parties).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True, help="Tables, or JSON or CSV (the changes) for scripts.")
 @click.pass_context
-def trends(ctx: click.Context, since: str | None, due: bool, explain: str | None,
-           fmt: str) -> None:
+def trends(ctx: click.Context, since: str | None, until: str | None, at: str | None,
+           due: bool, explain: str | None, fmt: str) -> None:
     """Show what changed in a window, newest first, with its direction.
 
     Directions come from each field's scale (better, worse, neutral; free text only
@@ -49,16 +55,21 @@ def trends(ctx: click.Context, since: str | None, due: bool, explain: str | None
       tracker trends --since 3y
       tracker trends --since 2025-06 --format json
       tracker trends --explain us-and-china
+      tracker trends --since 2025-01 --until 2025-12   # one year, figures at both ends
+      tracker trends --since 90d --at 2026-06           # as the store stood then
     """
+    from tracker.cli_at import window_store
+
     env = ctx.find_object(Env)
     settings = env.settings
     if since is None:
         since = (settings.get("window") if settings else None) or "1y"
-    store = env.store()
+    store, end = window_store(ctx, since, until, at)
     if explain is not None:
         print_explain(store, sys.stdout, since, explain, fmt)
         return
-    print_trends(store, sys.stdout, since, fmt, due, watch=settings.watch if settings else ())
+    print_trends(store, sys.stdout, since, fmt, due, watch=settings.watch if settings else (),
+                 end=end, end_in_json=until is not None)
 
 
 def print_explain(store, out, since: str, figure_id: str, fmt: str = "table") -> None:
@@ -91,8 +102,11 @@ def print_explain(store, out, since: str, figure_id: str, fmt: str = "table") ->
 
 
 def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
-                 watch=()) -> None:
-    """What `tracker trends` prints: headline figures, changes, flips, values due."""
+                 watch=(), end: str | None = None, end_in_json: bool = False) -> None:
+    """What `tracker trends` prints: headline figures, changes, flips, values due.
+
+    ``end``: the window's last date when it is not today (``--until``, ``--at``); JSON
+    names it only for ``--until`` (``--at`` prints what was printed that day)."""
     from tracker import headline
     from tracker import trends as engine
     from tracker.ledger_changes import window_changes
@@ -106,7 +120,7 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
     stale = engine.review_due(store.db, today)
     if fmt == "json":
         render.as_json(out, {
-            "window_start": start, "headline": [f.as_dict() for f in figures],
+            "window_start": start, **({"window_end": end} if end_in_json else {}), "headline": [f.as_dict() for f in figures],
             "changes": [c.as_dict() for c in changes],
             "review_due": [d.__dict__ for d in stale]})
         return
@@ -114,8 +128,9 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
         columns = list(engine.Change._fields)
         render.as_csv(out, columns, [list(c) for c in changes])
         return
-    render.table(out, f"Headline figures (now, and on {start or 'the first record'})",
-                 ["Figure", "Now", "Then", "Trend"],
+    render.table(out, f"Headline figures ({f'on {end}' if end else 'now'}, and on "
+                      f"{start or 'the first record'})",
+                 ["Figure", end or "Now", "Then", "Trend"],
                  [[f.label, f.text, "" if f.before is None else str(f.before),
                    _trend(f.direction)] for f in figures], keep=(), wrap=(0, 1))
     if any(f.kind == "floor" or f.low_confidence for f in figures):
@@ -128,10 +143,12 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
 
         changes = watch_first(changes, lambda c: c.indicator_id, list(watch))
     if not changes:
-        render.paragraph(out, f"No changes dated since {start or 'the first record'}.")
+        render.paragraph(out, f"No changes dated since {start or 'the first record'}"
+                              f"{f' up to {end}' if end else ''}.")
         out.write("\n")
     else:
-        render.table(out, f"{count(len(changes), 'change')} since {start or 'the first record'}",
+        render.table(out, f"{count(len(changes), 'change')} since {start or 'the first record'}"
+                          f"{f' up to {end}' if end else ''}",
                      ["As of", "Indicator", "Field", "From", "To", "Trend", "Why", "Source"],
                      [[c.as_of, c.name, c.label, c.old, c.new, _trend(c.direction, c.flip),
                        shorten(c.note or ""), src(c.source)] for c in changes],
@@ -167,9 +184,12 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
 @click.option("--category", "-c", metavar="ID", shell_complete=complete.categories,
               help="Only this category's table, wide as on screen: a row per indicator, a "
                    "column per field, current values (a folder gets ID.md, .json or .csv).")
+@click.option("--at", metavar="DATE",
+              help="The snapshot of the store as it stood at the end of DATE: byte for byte "
+                   "the export made that day (to standard output or -o FILE; never recorded).")
 @click.pass_context
 def export_cmd(ctx: click.Context, fmt: str, since: str | None, output: str | None,
-               category: str | None) -> None:
+               category: str | None, at: str | None) -> None:
     """Write a snapshot: what changed, headline figures, every table, sources.
 
     The same store and options give byte-identical output. Exporting to a folder records
@@ -180,14 +200,17 @@ def export_cmd(ctx: click.Context, fmt: str, since: str | None, output: str | No
       tracker export -o briefings/
       tracker export --format json --since 90d -o state.json
       tracker export --category mechanisms --format csv -o mechanisms.csv
+      tracker export --at 2026-06-10 -o june-briefing.md   # as exported that day
     """
     from tracker import export
+    from tracker.cli_at import check_at_output, store_for
 
     env = ctx.find_object(Env)
-    if output is None and env.settings and env.settings.get("export_dir"):
+    if output is None and at is None and env.settings and env.settings.get("export_dir"):
         output = os.path.join(env.settings.get("export_dir"), "")  # a folder
     output = None if output == "-" else output
-    store = env.store()
+    check_at_output(at, output, fmt, category)
+    store = store_for(ctx, at)
     if category is not None:
         from tracker.cli_export_table import export_category
 
