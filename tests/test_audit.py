@@ -134,3 +134,53 @@ def test_audit_command_exit_codes_and_json(run, catalog_path, tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text(CLEAN.replace("version: 1", "version: 9"))
     assert run("audit", catalog=broken).exit_code == 2
+
+
+UNITS = """\
+version: 1
+scales:
+  states: {kind: numeric, unit: states, better: higher}
+  parties: {kind: numeric, unit: parties (states and organisations), better: higher}
+categories:
+  - id: counts
+    title: Counts
+    fields:
+      participant_count: {label: States, scale: states}
+      party_count: {label: Parties (states and organisations), scale: parties}
+indicators:
+  - id: declared-both
+    category: counts
+    name: A series declared to count states and organisations together
+    values:
+      party_count:
+        - {value: 64, as_of: 2025-02, source: "https://example.org/p", confidence: medium,
+           note: "64 countries and organisations signed."}
+  - id: other-count-quoted
+    category: counts
+    name: States, with another source's combined count quoted
+    values:
+      participant_count:
+        - {value: 89, as_of: 2026-02, source: "https://example.org/s", confidence: medium,
+           note: "89 countries plus the EU; the official count was 88 countries and organisations."}
+  - id: really-mixed
+    category: counts
+    name: States counted with organisations
+    values:
+      participant_count:
+        - {value: 88, as_of: 2026-02, source: "https://example.org/m", confidence: medium,
+           note: "88 countries and organisations endorsed it."}
+        - {value: 30, as_of: 2026-03, source: "https://example.org/m", confidence: medium,
+           note: "29 countries plus the EU."}
+"""
+
+
+def test_mixed_units_only_where_a_states_series_holds_a_combined_count(run, tmp_path):
+    path = tmp_path / "units.yaml"
+    path.write_text(UNITS)
+    data = json.loads(run("audit", "--format", "json", "--kind", "mixed-units",
+                          catalog=path).stdout)
+    subjects = [f["subject"] for f in data["findings"]]
+    # A parties series says it counts both; 88 "countries and organisations" is not the 89
+    # states recorded; 88 and "29 plus the EU" on 30 are both mixed counts of states.
+    assert subjects == ["really-mixed.participant_count"], subjects
+    assert data["findings"][0]["message"].startswith("2 of 2 values count states and")
