@@ -184,3 +184,30 @@ def test_mixed_units_only_where_a_states_series_holds_a_combined_count(run, tmp_
     # states recorded; 88 and "29 plus the EU" on 30 are both mixed counts of states.
     assert subjects == ["really-mixed.participant_count"], subjects
     assert data["findings"][0]["message"].startswith("2 of 2 values count states and")
+
+
+def test_known_gaps_in_the_docs_match_the_shipped_catalogs_audit(tmp_path):
+    """docs/catalog.md's "Known gaps" table gives, per kind, what the audit finds on the
+    shipped catalog at its stated clock: a merge that changes a count must refresh it."""
+    import datetime as dt
+    import re
+    from pathlib import Path
+
+    from tracker.catalog import shipped_catalog_path
+    from tracker.store import Store
+
+    docs = (Path(__file__).parent.parent / "docs" / "catalog.md").read_text()
+    gaps = docs[docs.index("## Known gaps"):docs.index("## Level and narrative")]
+    said = {kind: int(n) for kind, n in re.findall(r"^\| `([a-z-]+)` \| (\d+) \|", gaps, re.M)}
+    assert set(said) == set(audit.KINDS), said
+    catalog = load_catalog(shipped_catalog_path())
+    clock = dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc)
+    store = Store.open(tmp_path / "shipped.db", clock=lambda: clock)
+    try:
+        sync(store, catalog)
+        found = audit.run(store, catalog)
+    finally:
+        store.close()
+    counts = {k: sum(1 for f in found if f.kind == k) for k in audit.KINDS}
+    assert said == counts
+    assert f"{len(found)} findings" in gaps
