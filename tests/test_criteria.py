@@ -187,3 +187,18 @@ memberships:
     assert found["not_dependent"].source == "https://example.org/v2"
     assert found["among_states"].value == "yes"
     assert found["multipolar"].value == "unknown"  # who voted how is not in the ledger
+
+
+@pytest.mark.parametrize("mechanism", [
+    "aisi-network", "haip-friends-group", "political-declaration-military-ai",
+    "international-ai-safety-report", "pax-silica", "waico"])
+def test_a_mechanism_one_state_convenes_or_proposes_has_a_reading_of_dependence(mechanism):
+    """The rule is applied alike: hosts and convenors are not in a ledger, so each such
+    mechanism (a US, UK, Japanese or Chinese initiative) carries a not_dependent reading
+    that holds the computed value down to partly or no."""
+    from tracker.catalog import load_catalog, shipped_catalog_path
+
+    ind = next(i for i in load_catalog(shipped_catalog_path()).model.indicators
+               if i.id == mechanism)
+    reading = ind.criteria.not_dependent
+    assert reading is not None and reading.value in ("partly", "no"), reading
