@@ -98,7 +98,12 @@ async def test_mechanism_detail_shows_members_and_criteria(store, catalog, tmp_p
     app = make_app(store, catalog, tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         app.push_screen(DetailScreen("test-treaty"))
-        await settle(pilot)
+        # The detail reads its data only after its first paint: on a busy machine one
+        # settle can come before that read has started.
+        for _ in range(50):
+            await settle(pilot)
+            if getattr(app.screen, "loaded", None) is not None:
+                break
         members = table(app, "#members")
         assert members.row_count == 4
         crit = str(app.screen.query_one("#criteria").render())
