@@ -134,3 +134,80 @@ def test_audit_command_exit_codes_and_json(run, catalog_path, tmp_path):
     broken = tmp_path / "broken.yaml"
     broken.write_text(CLEAN.replace("version: 1", "version: 9"))
     assert run("audit", catalog=broken).exit_code == 2
+
+
+UNITS = """\
+version: 1
+scales:
+  states: {kind: numeric, unit: states, better: higher}
+  parties: {kind: numeric, unit: parties (states and organisations), better: higher}
+categories:
+  - id: counts
+    title: Counts
+    fields:
+      participant_count: {label: States, scale: states}
+      party_count: {label: Parties (states and organisations), scale: parties}
+indicators:
+  - id: declared-both
+    category: counts
+    name: A series declared to count states and organisations together
+    values:
+      party_count:
+        - {value: 64, as_of: 2025-02, source: "https://example.org/p", confidence: medium,
+           note: "64 countries and organisations signed."}
+  - id: other-count-quoted
+    category: counts
+    name: States, with another source's combined count quoted
+    values:
+      participant_count:
+        - {value: 89, as_of: 2026-02, source: "https://example.org/s", confidence: medium,
+           note: "89 countries plus the EU; the official count was 88 countries and organisations."}
+  - id: really-mixed
+    category: counts
+    name: States counted with organisations
+    values:
+      participant_count:
+        - {value: 88, as_of: 2026-02, source: "https://example.org/m", confidence: medium,
+           note: "88 countries and organisations endorsed it."}
+        - {value: 30, as_of: 2026-03, source: "https://example.org/m", confidence: medium,
+           note: "29 countries plus the EU."}
+"""
+
+
+def test_mixed_units_only_where_a_states_series_holds_a_combined_count(run, tmp_path):
+    path = tmp_path / "units.yaml"
+    path.write_text(UNITS)
+    data = json.loads(run("audit", "--format", "json", "--kind", "mixed-units",
+                          catalog=path).stdout)
+    subjects = [f["subject"] for f in data["findings"]]
+    # A parties series says it counts both; 88 "countries and organisations" is not the 89
+    # states recorded; 88 and "29 plus the EU" on 30 are both mixed counts of states.
+    assert subjects == ["really-mixed.participant_count"], subjects
+    assert data["findings"][0]["message"].startswith("2 of 2 values count states and")
+
+
+def test_known_gaps_in_the_docs_match_the_shipped_catalogs_audit(tmp_path):
+    """docs/catalog.md's "Known gaps" table gives, per kind, what the audit finds on the
+    shipped catalog at its stated clock: a merge that changes a count must refresh it."""
+    import datetime as dt
+    import re
+    from pathlib import Path
+
+    from tracker.catalog import shipped_catalog_path
+    from tracker.store import Store
+
+    docs = (Path(__file__).parent.parent / "docs" / "catalog.md").read_text()
+    gaps = docs[docs.index("## Known gaps"):docs.index("## Level and narrative")]
+    said = {kind: int(n) for kind, n in re.findall(r"^\| `([a-z-]+)` \| (\d+) \|", gaps, re.M)}
+    assert set(said) == set(audit.KINDS), said
+    catalog = load_catalog(shipped_catalog_path())
+    clock = dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc)
+    store = Store.open(tmp_path / "shipped.db", clock=lambda: clock)
+    try:
+        sync(store, catalog)
+        found = audit.run(store, catalog)
+    finally:
+        store.close()
+    counts = {k: sum(1 for f in found if f.kind == k) for k in audit.KINDS}
+    assert said == counts
+    assert f"{len(found)} findings" in gaps

@@ -204,3 +204,15 @@ def test_hostile_text_prints_literally(run, catalog_path):
     out = run("list", "-c", "obstacles").stdout
     assert "[bold red]x[/] red | <b>" in out
     assert "\x1b" not in out
+
+
+def test_list_shows_each_mechanisms_fit_after_its_name(run):
+    out = run("list", "--category", "mechanisms").stdout
+    header, row = out.splitlines()[1:3]
+    assert header.split()[:3] == ["ID", "Name", "Fit"]
+    assert re.match(r"test-treaty +Test Treaty +partial +", row), row
+    data = json.loads(run("list", "--format", "json").stdout)
+    rows = {c["id"]: c["rows"] for c in data["categories"]}
+    assert rows["mechanisms"][0]["fit"] == "partial"
+    assert "fit" not in rows["obstacles"][0]
+    assert "Fit" not in run("list", "--category", "obstacles").stdout

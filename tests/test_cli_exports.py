@@ -94,7 +94,7 @@ def test_export_category_json_and_markdown(run):
     assert set(data["rows"][0]["values"]) == {"participants", "participant_count", "status"}
     md = run("export", "-c", "mechanisms").stdout
     assert md.startswith("# Mechanisms\n")
-    assert "| ID | Name | Participants | Parties | Status | As of |" in md
+    assert "| ID | Name | Fit | Participants | Parties | Status | As of |" in md
     assert md == run("export", "-c", "mechanisms").stdout  # same store, same bytes
 
 
@@ -164,3 +164,24 @@ def test_review_csv_of_an_empty_queue_is_a_header(run):
     out = run("review", "--format", "csv").stdout
     assert out.startswith("id,kind,indicator_id") and len(out.splitlines()) == 1
     assert run("review", "--format", "json").stdout.strip() == "[]"
+
+
+def test_export_mechanisms_carries_each_fit_as_the_screen_does(run):
+    from tracker import criteria
+    from tracker.store import Store
+
+    run("list")  # creates and loads the store
+    store = Store.open(run.db)
+    fits = {m: c.fit.shown for m, c in criteria.load(store.db).items() if c.fit}
+    store.close()
+    assert fits, "the small catalog has a mechanism with criteria"
+    rows = list(csv.reader(io.StringIO(
+        run("export", "-c", "mechanisms", "--format", "csv").stdout)))
+    assert rows[0][:3] == ["ID", "Name", "Fit"]
+    assert {r[0]: r[2] for r in rows[1:] if r[2]} == fits
+    data = json.loads(run("export", "-c", "mechanisms", "--format", "json").stdout)
+    assert {r["id"]: r["fit"] for r in data["rows"] if r["fit"]} == fits
+    assert "| ID | Name | Fit | Participants |" in run("export", "-c", "mechanisms").stdout
+    obstacles = list(csv.reader(io.StringIO(
+        run("export", "-c", "obstacles", "--format", "csv").stdout)))
+    assert "Fit" not in obstacles[0]

@@ -136,3 +136,69 @@ def test_a_reading_holds_a_computed_value_down_but_never_lifts_it():
                                     "medium", "source": "https://example.org/x"}}
     stand_in = by_key(assess(typed, facts(["USA", "CHN", "GBR"]), {}))["multipolar"]
     assert (stand_in.value, stand_in.basis) == ("no", "fallback")
+
+
+def test_an_incomplete_ledger_with_no_party_in_it_says_nothing_about_dependence():
+    # A vote's ledger may hold only those who voted against (declined): no current party.
+    empty = Facts(has_ledger=True, complete=False)
+    found = by_key(assess(READ, empty, GROUPS))
+    for key in criteria.COMPUTED:
+        assert found[key].value == "unknown", (key, found[key])
+    # A complete ledger that holds no state does answer: it rests on no state at all.
+    done = by_key(assess(READ, Facts(has_ledger=True, complete=True), GROUPS))
+    assert done["not_dependent"].value == "no"
+
+
+def test_a_resolution_counts_the_states_that_voted_for_it(store, catalog_path):
+    from tracker.catalog import load_catalog
+    from tracker.sync import sync
+
+    text = catalog_path.read_text().replace(
+        "      status: {label: Status, scale: mechanism_status}",
+        "      status: {label: Status, scale: mechanism_status}\n"
+        "      first_committee_votes: {label: First Committee votes in favour, scale: parties}\n"
+        "      plenary_votes: {label: Plenary votes in favour, scale: parties}")
+    text = text.replace("\nmemberships:", """
+  - id: test-resolution
+    category: mechanisms
+    name: Test resolution
+    kind: resolution
+    criteria:
+      outside_structures: {value: "no", rationale: r, source: "https://example.org/r", confidence: high}
+      single_purpose: {value: "yes", rationale: r, source: "https://example.org/r", confidence: high}
+      no_shared_values: {value: "yes", rationale: r, source: "https://example.org/r", confidence: high}
+    values:
+      first_committee_votes:
+        - {value: 160, as_of: 2025-11, source: "https://example.org/v1", confidence: high}
+      plenary_votes:
+        - {value: 165, as_of: 2025-12, source: "https://example.org/v2", confidence: high}
+
+memberships:
+  test-resolution:
+    complete: false
+    entries:
+      - {party: RUS, role: declined, date: 2025-12-01, source: https://example.org/v2, confidence: high}""")
+    catalog_path.write_text(text)
+    sync(store, load_catalog(catalog_path))
+    found = by_key(criteria.load(store.db)["test-resolution"].criteria)
+    assert found["not_dependent"].value == "yes", found["not_dependent"]
+    assert found["not_dependent"].rationale.startswith("165 states (from the recorded votes in "
+                                                       "favour)")
+    assert found["not_dependent"].source == "https://example.org/v2"
+    assert found["among_states"].value == "yes"
+    assert found["multipolar"].value == "unknown"  # who voted how is not in the ledger
+
+
+@pytest.mark.parametrize("mechanism", [
+    "aisi-network", "haip-friends-group", "political-declaration-military-ai",
+    "international-ai-safety-report", "pax-silica", "waico"])
+def test_a_mechanism_one_state_convenes_or_proposes_has_a_reading_of_dependence(mechanism):
+    """The rule is applied alike: hosts and convenors are not in a ledger, so each such
+    mechanism (a US, UK, Japanese or Chinese initiative) carries a not_dependent reading
+    that holds the computed value down to partly or no."""
+    from tracker.catalog import load_catalog, shipped_catalog_path
+
+    ind = next(i for i in load_catalog(shipped_catalog_path()).model.indicators
+               if i.id == mechanism)
+    reading = ind.criteria.not_dependent
+    assert reading is not None and reading.value in ("partly", "no"), reading

@@ -39,9 +39,10 @@ _UNRECORDED = re.compile(r"\bnot recorded\b|^unknown$", re.I)
 """Event kinds that are announcements by definition (where the catalog declares them)."""
 
 _MIXED = re.compile(r"(?:(\d+)\s+)?(?:countries|nations|states)\s+(?:and|plus)\s+(?:the\s+)?"
-                    r"(?:EU|European Union|African Union|(?:international\s+)?organi[sz]ations)\b",
-                    re.I)
-"""A note that counts states together with organisations ("9 countries plus the EU")."""
+                    r"(?:EU|European Union|African Union|(?P<all>(?:international\s+)?"
+                    r"organi[sz]ations))\b", re.I)
+"""A note that counts states together with organisations ("9 countries plus the EU"): the
+number before a named organisation counts states; before "organisations", both."""
 
 
 @dataclass(frozen=True)
@@ -268,20 +269,22 @@ def _events(db, today: dt.date, where: _Where, add) -> None:
 
 def _mixed_units(catalog: Catalog, where: _Where, add) -> None:
     """One finding per numeric series whose notes say a value counts states together with
-    organisations: a phrase such as "countries and organisations", or "N countries plus the
-    EU" on a value larger than N."""
+    organisations: "countries and organisations" (with no number, or with the value's own),
+    or "N countries plus the EU" on a value larger than N. A series whose unit says it counts
+    both (parties: states and organisations) is what it says."""
     m = catalog.model
     for ind in m.indicators:
         fields = catalog.categories[ind.category].fields
         for field, values in ind.values.items():
             scale = m.scales[fields[field].scale]
-            if scale.kind != "numeric":
-                continue
+            if scale.kind != "numeric" or _MIXED.search(scale.unit or ""):
+                continue  # not a count, or one declared to count both
             mixed = []
             for k, v in enumerate(values):
                 for match in _MIXED.finditer(v.note or ""):
                     named = match.group(1)
-                    if named is None or int(named) < float(v.value):
+                    if named is None or (int(named) == float(v.value) if match.group("all")
+                                         else int(named) < float(v.value)):
                         mixed.append((k, v))
                         break
             if mixed:

@@ -116,7 +116,8 @@ class Facts:
     complete: bool = False
     counts: dict[str, tuple[float, str, str]] = field(default_factory=dict)
     """Field -> (current value, confidence, source) for participant/organisation/company
-    counts (``participant_count`` counts states only)."""
+    counts (``participant_count`` counts states only) and a resolution's votes in favour
+    (``plenary_votes``, ``first_committee_votes``: states that voted for it)."""
     required_group: str | None = None
     """A group whose members the treaty needs to enter into force."""
 
@@ -240,20 +241,36 @@ def _multipolar(facts: Facts, groups: dict[str, list[str]]):
     return value, why, _ledger_conf(facts), _ledger_source(facts), basis
 
 
+VOTES = ("plenary_votes", "first_committee_votes")
+"""A resolution's votes in favour, the plenary's first: each counts states that back it."""
+
+
+def _recorded_states(facts: Facts) -> tuple[tuple[float, str, str], str] | None:
+    """The recorded count of states (value, confidence, source) and what it is: the
+    participant count, else a resolution's latest votes in favour."""
+    if "participant_count" in facts.counts:
+        return facts.counts["participant_count"], "the recorded count"
+    for field_ in VOTES:
+        if field_ in facts.counts:
+            return facts.counts[field_], "the recorded votes in favour"
+    return None
+
+
 def _state_count(facts: Facts) -> tuple[int, str, str, str, str]:
     """The number of participating states: the ledger's, or the recorded count if higher."""
     ledger = len(_states(facts)) if facts.has_ledger else 0
-    recorded = facts.counts.get("participant_count")
+    found = _recorded_states(facts)
+    recorded, whence = found if found else (None, "")
     if recorded and recorded[0] > ledger and not (facts.has_ledger and facts.complete):
-        return int(recorded[0]), "count", "the recorded count", recorded[1], recorded[2]
+        return int(recorded[0]), "count", whence, recorded[1], recorded[2]
     basis = "ledger" if facts.complete else "floor"
     return ledger, basis, "the complete ledger" if facts.complete else \
         "the incomplete ledger", _ledger_conf(facts), _ledger_source(facts)
 
 
 def _not_dependent(facts: Facts, groups: dict[str, list[str]]):
-    if not facts.has_ledger and "participant_count" not in facts.counts:
-        return None
+    if _recorded_states(facts) is None and not facts.parties and not facts.complete:
+        return None  # no ledger, or one holding nobody yet: it cannot say
     n, basis, whence, conf, source = _state_count(facts)
     states = _states(facts)
     heavy = []
@@ -290,7 +307,8 @@ def _among_states(facts: Facts):
         basis = "ledger" if facts.complete else "floor"
         return value, why + ("" if facts.complete else "; incomplete ledger"), \
             _ledger_conf(facts), _ledger_source(facts), basis
-    states = facts.counts.get("participant_count")
+    found = _recorded_states(facts)
+    states = found[0] if found else None
     orgs = facts.counts.get("organisation_count")
     companies = facts.counts.get("company_count")
     if not (states or orgs or companies):
@@ -338,7 +356,8 @@ def load(db: Database) -> dict[str, MechanismCriteria]:
             f.sources.append(source)
     for m, fld, value, conf, source in db.execute(
             "SELECT indicator_id, field, value, confidence, source FROM current_values "
-            "WHERE field IN ('participant_count', 'organisation_count', 'company_count')"):
+            "WHERE field IN ('participant_count', 'organisation_count', 'company_count', "
+            "'plenary_votes', 'first_committee_votes')"):
         if m in facts:
             try:
                 facts[m].counts[fld] = (float(value), conf, source)

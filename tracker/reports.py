@@ -53,11 +53,21 @@ def list_rows(db: Database, out: TextIO, fmt: str, category: str | None = None,
     if watch:
         rank = {ident: i for i, ident in enumerate(watch)}
         all_rows.sort(key=lambda r: rank.get(r.id, len(rank)))  # stable: the rest keep order
+    fits = {m: c.fit.shown for m, c in criteria.load(db).items() if c.fit} \
+        if any(c["id"] == "mechanisms" for c in cats) else {}
+
+    def fit(c: dict[str, Any], r: queries.Row | None = None) -> list[str]:
+        """The mechanisms' Fit column (after the name, as on the screen), else nothing."""
+        if c["id"] != "mechanisms":
+            return []
+        return ["Fit"] if r is None else [fits.get(r.id, "")]
+
     if fmt == "json":
         render.as_json(out, {"categories": [
             {"id": c["id"], "title": c["title"],
              "fields": [f["field"] for f in c["fields"]],
              "rows": [{"id": r.id, "name": r.name, "tier": r.tier, "table": r.table_no,
+                       **({"fit": fits.get(r.id, "")} if c["id"] == "mechanisms" else {}),
                        "values": {k: asdict(v) for k, v in r.values.items()}}
                       for r in all_rows if r.category == c["id"]]}
             for c in cats]})
@@ -77,15 +87,17 @@ def list_rows(db: Database, out: TextIO, fmt: str, category: str | None = None,
             # Columns no row fills are left out; long text wraps, short values do not.
             fields = [f for f in fields if any(f["field"] in r.values for r in members)]
             values = [[_cell(r.values.get(f["field"])) for f in fields] for r in members]
-            columns = ["Name / ID", *[f["label"] for f in fields], "As of"]
-            body = [[render.labelled(_label_row(r), r.id), *v, r.as_of]
+            columns = ["Name / ID", *fit(c), *[f["label"] for f in fields], "As of"]
+            body = [[render.labelled(_label_row(r), r.id), *fit(c, r), *v, r.as_of]
                     for r, v in zip(members, values)]
-            wrap = [0] + [i + 1 for i, f in enumerate(fields) if f["scale_kind"] == "text"]
+            skip = 1 + len(fit(c))
+            wrap = [0] + [i + skip for i, f in enumerate(fields) if f["scale_kind"] == "text"]
             render.table(out, c["title"], columns, body, keep=(0,), wrap=wrap)
         else:
             values = [[_cell(r.values.get(f["field"])) for f in fields] for r in members]
-            columns = ["ID", "Name", *[f["label"] for f in fields], "As of"]
-            body = [[r.id, _label_row(r), *v, r.as_of] for r, v in zip(members, values)]
+            columns = ["ID", "Name", *fit(c), *[f["label"] for f in fields], "As of"]
+            body = [[r.id, _label_row(r), *fit(c, r), *v, r.as_of]
+                    for r, v in zip(members, values)]
             render.table(out, c["title"], columns, body)
     return len(all_rows)
 

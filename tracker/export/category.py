@@ -33,18 +33,27 @@ def wide(db: Database, category: str) -> dict[str, Any]:
                            f"(allowed: {', '.join(cats)})")
     cat = cats[category]
     fields = [(f["field"], f["label"]) for f in cat["fields"]]
+    fits = None
+    if category == "mechanisms":  # the essay's fit, a column as on the screen
+        from tracker import criteria
+
+        fits = {m: c.fit.shown for m, c in criteria.load(db).items() if c.fit}
     rows = [{"id": r.id, "name": _label_row(r),
+             **({"fit": fits.get(r.id, "")} if fits is not None else {}),
              "values": {f: _cell(r.values.get(f)) for f, _ in fields}, "as_of": r.as_of}
             for r in queries.rows(db, category)]
-    return {"category": category, "title": cat["title"], "fields": fields, "rows": rows}
+    return {"category": category, "title": cat["title"], "fields": fields, "rows": rows,
+            "fit": fits is not None}
 
 
 def text(db: Database, category: str, fmt: str) -> str:
     """The category table in ``fmt`` (md, json or csv); the same store gives the same bytes."""
     table = wide(db, category)
     as_of = max((r["as_of"] for r in table["rows"]), default="") or "no record"
-    columns = ["ID", "Name", *[label for _, label in table["fields"]], "As of"]
-    body = [[r["id"], r["name"], *[r["values"][f] for f, _ in table["fields"]], r["as_of"]]
+    fit = ["Fit"] if table["fit"] else []
+    columns = ["ID", "Name", *fit, *[label for _, label in table["fields"]], "As of"]
+    body = [[r["id"], r["name"], *([r["fit"]] if fit else []),
+             *[r["values"][f] for f, _ in table["fields"]], r["as_of"]]
             for r in table["rows"]]
     if fmt == "csv":
         return csv_text(columns, body)
