@@ -128,8 +128,7 @@ def problem(result: object) -> str | None:
     try:
         if isinstance(result, Value):
             date(result.as_of)
-            if not isinstance(result.value, str):
-                number(result.value)
+            count(result.value)  # a fetcher feeds numeric fields, and every one counts
         elif isinstance(result, Member):
             date(result.date)
         elif isinstance(result, Item):
