@@ -114,8 +114,11 @@ def publish(files: dict[Path, str], option: str,
         TrackerError: a file could not be written (full disk, unwritable folder): exit 1.
     """
     staged: list[tuple[str, Path]] = []
+    streams = {target: text for target, text in files.items() if _is_stream(target)}
     try:
         for target, text in files.items():
+            if target in streams:
+                continue
             if target.is_symlink():  # like a shell redirect: write the file it points at
                 target = Path(os.path.realpath(target))
             try:
@@ -126,7 +129,23 @@ def publish(files: dict[Path, str], option: str,
     finally:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
+    for target, text in streams.items():
+        try:
+            with open(target, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise _failed(option, target, exc) from None
     return list(files)
+
+
+def _is_stream(target: Path) -> bool:
+    """Whether ``target`` exists and is not a regular file or a folder (a FIFO, a terminal,
+    ``/dev/stdout``, ``/dev/null``): written into like a shell redirect, never replaced."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _place(staged: list[tuple[str, Path]], option: str) -> None:
