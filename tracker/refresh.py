@@ -63,7 +63,9 @@ def refresh_lock(db_path: str) -> Iterator[None]:
     if db_path == ":memory:":
         yield
         return
-    path = f"{db_path}.refresh-lock"
+    from tracker.store.files import lock_path
+
+    path = lock_path(db_path)
     flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
     try:
         fd = os.open(path, flags, 0o666)

@@ -34,9 +34,20 @@ def file_uri(path: str | Path, **params: str | int) -> str:
 
 
 def owned_paths(path: str | Path) -> list[Path]:
-    """The store and every file beside it that belongs to it."""
-    base = os.path.abspath(os.path.expanduser(str(path)))
-    return [Path(base)] + [Path(base + suffix) for suffix in SIDECARS]
+    """The store and every file beside it that belongs to it, under the name given and,
+    when that is a symbolic link, beside the file it points at (where SQLite keeps the
+    WAL and its index, and where the refresh lock is)."""
+    given = os.path.abspath(os.path.expanduser(str(path)))
+    paths: list[Path] = []
+    for base in dict.fromkeys([given, os.path.realpath(given)]):
+        paths += [Path(base)] + [Path(base + suffix) for suffix in SIDECARS]
+    return paths
+
+
+def lock_path(path: str | Path) -> str:
+    """The refresh lock of the store at ``path``: beside the file a symbolic link points
+    at, so every name of one store shares one lock."""
+    return os.path.realpath(os.path.expanduser(str(path))) + ".refresh-lock"
 
 
 def writable(path: str | Path) -> bool:
