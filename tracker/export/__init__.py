@@ -111,13 +111,17 @@ def write(store: Store, snapshot: Snapshot, target: str | None,
             state.record(db, snapshot.id, snapshot.state, store.now(), snapshot.fmt, str(first))
             place()
 
-    if snapshot.fmt == "csv":
-        first = files.dated_name(path, day, "")
-        outputs = [first / f"{name}.csv" for name in snapshot.tables]
-        files.guard_outputs([first, *outputs], store.path, option)
-        return files.publish_folder(first, snapshot.tables, option, commit)
-    first = files.dated_name(path, day, ext)
-    latest = path / f"latest.{ext}"
-    files.guard_outputs([first, latest], store.path, option)
-    return files.publish({first: snapshot.text or "", latest: snapshot.text or ""}, option,
-                         commit)
+    while True:  # another export of the same day may take the dated name meanwhile
+        try:
+            if snapshot.fmt == "csv":
+                first = files.dated_name(path, day, "")
+                outputs = [first / f"{name}.csv" for name in snapshot.tables]
+                files.guard_outputs([first, *outputs], store.path, option)
+                return files.publish_folder(first, snapshot.tables, option, commit)
+            first = files.dated_name(path, day, ext)
+            latest = path / f"latest.{ext}"
+            files.guard_outputs([first, latest], store.path, option)
+            return files.publish({first: snapshot.text or "", latest: snapshot.text or ""},
+                                 option, commit, keep=first)
+        except files.Taken:
+            continue

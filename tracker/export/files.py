@@ -9,6 +9,7 @@ the same day never replaces an earlier one.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
@@ -19,7 +20,11 @@ from pathlib import Path
 from tracker.errors import EXIT_STORE, EXIT_USAGE, TrackerError
 from tracker.store.files import owned_paths
 
-__all__ = ["dated_name", "guard_outputs", "publish", "publish_folder"]
+__all__ = ["Taken", "dated_name", "guard_outputs", "publish", "publish_folder"]
+
+
+class Taken(Exception):
+    """The dated name chosen was taken meanwhile (another export of the same day)."""
 
 
 def guard_outputs(paths: list[Path], store_path: str, option: str) -> None:
@@ -102,7 +107,8 @@ def _stage(target: Path, text: str) -> str:
 
 
 def publish(files: dict[Path, str], option: str,
-            commit: Callable[[Callable[[], None]], None] | None = None) -> list[Path]:
+            commit: Callable[[Callable[[], None]], None] | None = None,
+            keep: Path | None = None) -> list[Path]:
     """Write every file whole, then rename them into place, or write none of them.
 
     Args:
@@ -110,8 +116,12 @@ def publish(files: dict[Path, str], option: str,
         commit: runs the renames inside the caller's transaction (so recording the
             snapshot and placing its files succeed or fail together).
 
+        keep: a target that must not replace a file (a dated name): placed only if no
+            file has that name by then.
+
     Raises:
         TrackerError: a file could not be written (full disk, unwritable folder): exit 1.
+        Taken: ``keep`` exists by the time it is placed; nothing was placed.
     """
     staged: list[tuple[str, Path]] = []
     streams = {target: text for target, text in files.items() if _is_stream(target)}
@@ -125,7 +135,7 @@ def publish(files: dict[Path, str], option: str,
                 staged.append((_stage(target, text), target))
             except OSError as exc:
                 raise _failed(option, target, exc) from None
-        (commit or (lambda place: place()))(lambda: _place(staged, option))
+        (commit or (lambda place: place()))(lambda: _place(staged, option, keep))
     finally:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
@@ -148,19 +158,39 @@ def _is_stream(target: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
-def _place(staged: list[tuple[str, Path]], option: str) -> None:
+def _place(staged: list[tuple[str, Path]], option: str, keep: Path | None = None) -> None:
     """Rename staged files into place; a new file placed before a failure is removed."""
     placed: list[Path] = []
     try:
         for tmp, target in staged:
             new = not os.path.lexists(target)
+            if target == keep:
+                _place_new(tmp, target)
+                placed.append(target)
+                continue
             os.replace(tmp, target)
             if new:
                 placed.append(target)
-    except OSError as exc:
+    except (OSError, Taken) as exc:
         for target in placed:
             target.unlink(missing_ok=True)
+        if isinstance(exc, Taken):
+            raise
         raise _failed(option, Path(exc.filename or staged[0][1]), exc) from None
+
+
+def _place_new(tmp: str, target: Path) -> None:
+    """Give ``tmp`` the name ``target`` only if no file has it (a hard link cannot replace)."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise Taken(target) from None
+    except OSError:  # a file system without hard links: check, then rename
+        if os.path.lexists(target):
+            raise Taken(target) from None
+        os.replace(tmp, target)
+        return
+    os.unlink(tmp)
 
 
 def publish_folder(folder: Path, tables: dict[str, str], option: str,
@@ -180,9 +210,13 @@ def publish_folder(folder: Path, tables: dict[str, str], option: str,
             raise _failed(option, folder, exc) from None
 
         def place() -> None:
+            if os.path.lexists(folder):
+                raise Taken(folder)
             try:
-                os.rename(tmp, folder)  # fails if the folder appeared meanwhile
+                os.rename(tmp, folder)  # fails if a folder with files appeared meanwhile
             except OSError as exc:
+                if exc.errno in (errno.EEXIST, errno.ENOTEMPTY):
+                    raise Taken(folder) from None
                 raise _failed(option, folder, exc) from None
 
         (commit or (lambda step: step()))(place)
