@@ -74,3 +74,21 @@ def test_an_empty_folder_taken_meanwhile_is_not_filled(synced, tmp_path, monkeyp
     calls = _racing(monkeypatch, lambda name: Path(name).mkdir())
     assert synced("export", "--format", "csv", "-o", f"{out}/").exit_code == 0
     assert list(calls[0].iterdir()) == [] and (calls[1] / "observations.csv").exists()
+
+
+@pytest.mark.parametrize("args", [["export"], ["export", "--format", "csv"],
+                                  ["export", "--format", "json"],
+                                  ["export", "--category", "obstacles"]])
+def test_a_failed_folder_export_leaves_no_folder_behind(synced, tmp_path, monkeypatch, args):
+    import errno
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.tempfile, "mkstemp", full)
+    monkeypatch.setattr(files.tempfile, "mkdtemp", full)
+    before = set(tmp_path.iterdir())
+    result = synced(*args, "-o", f"{tmp_path}/new/briefings/")
+    assert result.exit_code == 1, result.output
+    assert "No space left on device" in result.stderr and "Traceback" not in result.output
+    assert set(tmp_path.iterdir()) == before

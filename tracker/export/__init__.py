@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker import headline, trends
-from tracker.errors import EXIT_STORE, TrackerError
+from tracker.errors import TrackerError
 from tracker.export import files, markdown, records, state
 from tracker.ledger_changes import window_changes
 from tracker.store import Store
@@ -96,11 +96,17 @@ def write(store: Store, snapshot: Snapshot, target: str | None,
             raise TrackerError(f"{option} {target}: folder {path.parent} does not exist")
         return files.publish({path: snapshot.text or ""}, option)
     files.guard_outputs([path], store.path, option)
+    created = files.make_folder(path, option)
     try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise TrackerError(f"{option} {target}: cannot create the folder ({exc.strerror}); "
-                           "nothing was written", EXIT_STORE) from None
+        return _write_dated(store, snapshot, path, ext, option)
+    except TrackerError:
+        files.remove_folders(created)  # a failed export leaves no folder behind either
+        raise
+
+
+def _write_dated(store: Store, snapshot: Snapshot, path: Path, ext: str,
+                 option: str) -> list[Path]:
+    """Write the dated file (or CSV folder) and ``latest.<ext>`` into ``path``."""
     day = store.clock().date().isoformat()
 
     def commit(place) -> None:

@@ -61,6 +61,28 @@ def guard_outputs(paths: list[Path], store_path: str, option: str) -> None:
                                f"(--db {store_path}); nothing was written", EXIT_USAGE)
 
 
+def make_folder(folder: Path, option: str) -> list[Path]:
+    """Create ``folder`` and its missing parents; the ones created, deepest first (so a
+    failed export can remove them and leave nothing behind)."""
+    missing = [p for p in [folder, *folder.parents] if not os.path.lexists(p)]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        remove_folders(missing)
+        raise TrackerError(f"{option} {folder}: cannot create the folder "
+                           f"({exc.strerror or exc}); nothing was written", EXIT_STORE) from None
+    return missing
+
+
+def remove_folders(created: list[Path]) -> None:
+    """Remove folders an export created, deepest first, as long as they are empty."""
+    for folder in created:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
 def dated_name(folder: Path, day: str, ext: str) -> Path:
     """``folder/DAY.ext``, or ``DAY-2.ext``, ``DAY-3.ext``... when that name is taken."""
     suffix = f".{ext}" if ext else ""
