@@ -77,7 +77,9 @@ def refresh(ctx: click.Context, only: tuple[str, ...], dry_run: bool, quiet: boo
 
         from tracker.export.files import guard_outputs
 
-        guard_outputs([Path(export_dir)], store.path, "--export")  # before anything runs
+        folder = Path(os.path.expanduser(export_dir))
+        # before anything runs: the folder, and the latest.md the export will replace
+        guard_outputs([folder, folder / "latest.md"], store.path, "--export")
     interactive = sys.stdout.isatty() and not quiet
     with refresh_lock(store.path):
         report = asyncio.run(_run(run, store, catalog, make_client, list(only), dry_run,
