@@ -80,6 +80,12 @@ def refresh(ctx: click.Context, only: tuple[str, ...], dry_run: bool, quiet: boo
         folder = Path(os.path.expanduser(export_dir))
         # before anything runs: the folder, and the latest.md the export will replace
         guard_outputs([folder, folder / "latest.md"], store.path, "--export")
+        if os.path.lexists(folder) and not folder.is_dir():
+            from tracker.errors import TrackerError
+
+            raise TrackerError(f"--export {export_dir}: not a folder (give a folder; the "
+                               "snapshot goes in it as YYYY-MM-DD.md and latest.md); nothing "
+                               "was fetched")
     interactive = sys.stdout.isatty() and not quiet
     with refresh_lock(store.path):
         report = asyncio.run(_run(run, store, catalog, make_client, list(only), dry_run,
