@@ -11,6 +11,7 @@ source, or a contradiction of a curated value) become proposals in the review qu
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import errno
 import fcntl
 import os
@@ -220,7 +221,7 @@ async def run_source(store: Store, source: SourceDef, client: httpx.AsyncClient,
     except Exception as exc:  # noqa: BLE001 - one bad source must not stop the others
         return _failed(store, source, f"unexpected {type(exc).__name__}: {exc}", dry_run)
     offered = len(fetched.results)
-    fetched = screen(fetched)
+    fetched = screen(fetched, store.clock().date())
     if offered and not fetched.results:
         return _failed(store, source, f"no usable value ({offered} refused): "
                        + "; ".join(fetched.skipped[:2]), dry_run)
@@ -229,12 +230,12 @@ async def run_source(store: Store, source: SourceDef, client: httpx.AsyncClient,
                    changes, skipped=fetched.skipped)
 
 
-def screen(fetched: fetchers.Fetched) -> fetchers.Fetched:
+def screen(fetched: fetchers.Fetched, today: dt.date | None = None) -> fetchers.Fetched:
     """The fetcher's results without those :func:`tracker.values.problem` refuses; each
     refusal is added to ``skipped``. Every kind of source passes through here."""
     keep, skipped = [], list(fetched.skipped)
     for result in fetched.results:
-        why = problem(result)
+        why = problem(result, today)
         if why:
             skipped.append(why)
         else:
