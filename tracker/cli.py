@@ -113,6 +113,7 @@ class Env:
             except BaseException:
                 store.close()
                 raise
+            store.catalog_path = self.catalog_file()
             self._store = store
             click.get_current_context().call_on_close(store.close)
         return self._store

@@ -25,13 +25,13 @@ def export_category(store: Store, category: str, fmt: str, output: str | None) -
     target = Path(os.path.expanduser(output))
     created: list[Path] = []
     if output.endswith(("/", os.sep)) or target.is_dir():
-        guard_outputs([target], store.path, "-o")
+        guard_outputs([target], store.path, "-o", store.catalog_path)
         created = make_folder(target, "-o")
         target = target / f"{category}.{EXTENSIONS[fmt]}"
     elif not target.parent.is_dir():
         raise TrackerError(f"-o {output}: folder {target.parent} does not exist")
     try:
-        guard_outputs([target], store.path, "-o")
+        guard_outputs([target], store.path, "-o", store.catalog_path)
         publish({target: body}, "-o")
     except TrackerError:
         remove_folders(created)

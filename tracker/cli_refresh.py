@@ -79,7 +79,8 @@ def refresh(ctx: click.Context, only: tuple[str, ...], dry_run: bool, quiet: boo
 
         folder = Path(os.path.expanduser(export_dir))
         # before anything runs: the folder, and the latest.md the export will replace
-        guard_outputs([folder, folder / "latest.md"], store.path, "--export")
+        guard_outputs([folder, folder / "latest.md"], store.path, "--export",
+                      store.catalog_path)
         if os.path.lexists(folder) and not folder.is_dir():
             from tracker.errors import TrackerError
 

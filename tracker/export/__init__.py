@@ -88,14 +88,14 @@ def write(store: Store, snapshot: Snapshot, target: str | None,
     is_dir = path.is_dir() or target.endswith(os.sep)
     ext = {"md": "md", "json": "json", "csv": "csv"}[snapshot.fmt]
     if not is_dir:
-        files.guard_outputs([path], store.path, option)
+        files.guard_outputs([path], store.path, option, store.catalog_path)
         if snapshot.fmt == "csv":
             raise TrackerError(f"{option} {target}: CSV export writes one file per table; "
                                "give a folder (ending in /)")
         if not path.parent.is_dir():
             raise TrackerError(f"{option} {target}: folder {path.parent} does not exist")
         return files.publish({path: snapshot.text or ""}, option)
-    files.guard_outputs([path], store.path, option)
+    files.guard_outputs([path], store.path, option, store.catalog_path)
     created = files.make_folder(path, option)
     try:
         return _write_dated(store, snapshot, path, ext, option)
@@ -122,11 +122,13 @@ def _write_dated(store: Store, snapshot: Snapshot, path: Path, ext: str,
             if snapshot.fmt == "csv":
                 first = files.dated_name(path, day, "")
                 outputs = [first / f"{name}.csv" for name in snapshot.tables]
-                files.guard_outputs([first, *outputs], store.path, option)
+                files.guard_outputs([first, *outputs], store.path, option,
+                                    store.catalog_path)
                 return files.publish_folder(first, snapshot.tables, option, commit)
             first = files.dated_name(path, day, ext)
             latest = path / f"latest.{ext}"
-            files.guard_outputs([first, latest], store.path, option)
+            files.guard_outputs([first, latest], store.path, option,
+                                store.catalog_path)
             return files.publish({first: snapshot.text or "", latest: snapshot.text or ""},
                                  option, commit, keep=first)
         except files.Taken:

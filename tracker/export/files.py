@@ -27,8 +27,10 @@ class Taken(Exception):
     """The dated name chosen was taken meanwhile (another export of the same day)."""
 
 
-def guard_outputs(paths: list[Path], store_path: str, option: str) -> None:
-    """Refuse any output that is the store, its WAL or index, or its lock.
+def guard_outputs(paths: list[Path], store_path: str, option: str,
+                  catalog: str | None = None) -> None:
+    """Refuse any output that is the store, its WAL or index, or its lock, or the catalog
+    in use (``catalog``): an export over it would lose the curated data.
 
     The comparison sees through ``..``, symbolic links and hard links (same device and
     inode), so no spelling of the store's name can get it overwritten.
@@ -36,9 +38,16 @@ def guard_outputs(paths: list[Path], store_path: str, option: str) -> None:
     Raises:
         TrackerError: exit 2, before anything is written.
     """
-    if store_path == ":memory:":
-        return
-    owned = owned_paths(store_path)
+    if store_path != ":memory:":
+        _refuse(paths, owned_paths(store_path),
+                f"that is the store or one of its files (--db {store_path})", option)
+    if catalog:
+        _refuse(paths, [Path(os.path.abspath(os.path.expanduser(catalog)))],
+                f"that is the catalog in use (--catalog {catalog})", option)
+
+
+def _refuse(paths: list[Path], owned: list[Path], what: str, option: str) -> None:
+    """Raise if any of ``paths`` names one of ``owned``, under any spelling or link."""
     names = {os.path.realpath(p) for p in owned} | {str(p) for p in owned}
     inodes = set()
     for p in owned:
@@ -57,8 +66,7 @@ def guard_outputs(paths: list[Path], store_path: str, option: str) -> None:
             except OSError:
                 pass
         if hit:
-            raise TrackerError(f"{option} {path}: that is the store or one of its files "
-                               f"(--db {store_path}); nothing was written", EXIT_USAGE)
+            raise TrackerError(f"{option} {path}: {what}; nothing was written", EXIT_USAGE)
 
 
 def make_folder(folder: Path, option: str) -> list[Path]:

@@ -83,6 +83,8 @@ class Store:
         self.clock = clock
         self.read_only = read_only
         """Opened read-only: the user may not write the file or its folder."""
+        self.catalog_path: str | None = None
+        """The catalog the commands read with this store: no output may replace it."""
         self._db: sqlite_utils.Database | None = None
 
     @property
