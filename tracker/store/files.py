@@ -82,6 +82,30 @@ def connect(path: str | Path, *, read_only: bool, timeout: float) -> sqlite3.Con
     return sqlite3.connect(file_uri(path, **params), uri=True, timeout=timeout)
 
 
+def unread_log(path: str | Path) -> Path | None:
+    """The store's write-ahead log when a read-only opening cannot read it (no ``-shm``
+    beside it and a folder this user may not write, so the store is opened immutable and
+    SQLite ignores the log); None when every committed change is read."""
+    base = Path(os.path.abspath(os.path.expanduser(str(path))))
+    wal = Path(f"{base}-wal")
+    try:
+        pending = wal.stat().st_size > 0
+    except OSError:
+        return None
+    if pending and not Path(f"{base}-shm").exists() and not os.access(base.parent, os.W_OK):
+        return wal
+    return None
+
+
+def unread_log_note(path: str | Path) -> str | None:
+    """One line for a read-only store whose write-ahead log cannot be read, else None."""
+    wal = unread_log(path)
+    if wal is None:
+        return None
+    return (f"note: --db {path}: its write-ahead log {wal} cannot be read from this "
+            "read-only folder (no -shm index beside it); its latest changes are not shown")
+
+
 def application_id(conn: sqlite3.Connection) -> int:
     """The file's ``PRAGMA application_id``."""
     return conn.execute("PRAGMA application_id").fetchone()[0]
@@ -140,3 +164,18 @@ def damaged_message(path: str | Path, error: BaseException) -> str:
     return (f"--db {path}: the store is damaged (integrity check: {verdict}); nothing was "
             f"written. Restore it from a backup, or salvage it with "
             f"`sqlite3 {path} .recover | sqlite3 recovered.db`")
+
+
+def stored_digest(path: str) -> str | None:
+    """The catalog digest a store was last synced with, read without writing anything."""
+    if not os.path.isfile(path):  # nothing to read (a FIFO or device would block or fail)
+        return None
+    try:
+        conn = connect(path, read_only=True, timeout=1)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'catalog_digest'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
