@@ -57,3 +57,47 @@ def test_dev_null_is_a_sink_not_a_file_to_replace(synced):
     assert result.exit_code == 0, result.output
     after = os.stat("/dev/null")
     assert stat.S_ISCHR(after.st_mode) and after.st_ino == before.st_ino
+
+
+@pytest.mark.parametrize("args", [["export"], ["export", "--category", "obstacles"]])
+def test_a_fifo_nobody_reads_fails_at_once_instead_of_hanging(synced, tmp_path, args):
+    import time
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result: list = []
+    thread = threading.Thread(target=lambda: result.append(
+        synced(*args, "-o", str(fifo))), daemon=True)
+    started = time.monotonic()
+    thread.start()
+    thread.join(10)
+    if thread.is_alive():  # unblock the writer so the test run can go on
+        with open(fifo, "rb") as handle:
+            handle.read()
+        thread.join(5)
+    assert time.monotonic() - started < 10, "the export waited for a reader"
+    assert result[0].exit_code == 1, result[0].output
+    assert "a FIFO that nobody reads" in result[0].stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_a_folder_export_whose_latest_is_an_unread_fifo_does_not_hang(synced, tmp_path):
+    out = tmp_path / "briefings"
+    out.mkdir()
+    os.mkfifo(out / "latest.md")
+    result: list = []
+    thread = threading.Thread(target=lambda: result.append(
+        synced("export", "-o", f"{out}/")), daemon=True)
+    thread.start()
+    thread.join(10)
+    if thread.is_alive():
+        with open(out / "latest.md", "rb") as handle:
+            handle.read()
+        thread.join(5)
+        pytest.fail("the export waited for a reader of latest.md")
+    assert result[0].exit_code == 1 and "nobody reads" in result[0].stderr
+    assert sorted(p.name for p in out.iterdir()) == ["latest.md"]  # all or nothing
+    import sqlite3
+
+    assert sqlite3.connect(synced.db).execute("SELECT count(*) FROM snapshots").fetchone() \
+        == (0,)

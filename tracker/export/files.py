@@ -10,6 +10,7 @@ the same day never replaces an earlier one.
 from __future__ import annotations
 
 import errno
+import fcntl
 import os
 import shutil
 import stat
@@ -141,11 +142,13 @@ def publish(files: dict[Path, str], option: str,
             keep: Path | None = None) -> list[Path]:
     """Write every file whole, then rename them into place, or write none of them.
 
+    An output that is not a regular file (a FIFO, a terminal, ``/dev/null``) is opened
+    before anything is placed and written into after, like a shell redirect.
+
     Args:
         files: target path -> text, in the order they are renamed into place.
         commit: runs the renames inside the caller's transaction (so recording the
             snapshot and placing its files succeed or fail together).
-
         keep: a target that must not replace a file (a dated name): placed only if no
             file has that name by then.
 
@@ -154,10 +157,11 @@ def publish(files: dict[Path, str], option: str,
         Taken: ``keep`` exists by the time it is placed; nothing was placed.
     """
     staged: list[tuple[str, Path]] = []
-    streams = {target: text for target, text in files.items() if _is_stream(target)}
+    streams: list[tuple[int, str, Path]] = []
     try:
         for target, text in files.items():
-            if target in streams:
+            if _is_stream(target):
+                streams.append((_open_stream(target, option), text, target))
                 continue
             if target.is_symlink():  # like a shell redirect: write the file it points at
                 target = Path(os.path.realpath(target))
@@ -166,16 +170,32 @@ def publish(files: dict[Path, str], option: str,
             except OSError as exc:
                 raise _failed(option, target, exc) from None
         (commit or (lambda place: place()))(lambda: _place(staged, option, keep))
+        for fd, text, target in streams:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n", closefd=False) as out:
+                try:
+                    out.write(text)
+                    out.flush()
+                except OSError as exc:
+                    raise _failed(option, target, exc) from None
     finally:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
-    for target, text in streams.items():
-        try:
-            with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-        except OSError as exc:
-            raise _failed(option, target, exc) from None
+        for fd, _, _ in streams:
+            os.close(fd)
     return list(files)
+
+
+def _open_stream(target: Path, option: str) -> int:
+    """Open a FIFO, terminal or device for writing without waiting for a reader: a FIFO
+    that nobody reads fails at once instead of hanging the export."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            exc.strerror = "a FIFO that nobody reads"
+        raise _failed(option, target, exc) from None
+    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+    return fd
 
 
 def _is_stream(target: Path) -> bool:
