@@ -120,7 +120,7 @@ class Store:
             store = cls(sqlite3.connect(name), name, clock)
             store._set_up()
             return store
-        parent = Path(name).expanduser().parent
+        parent = Path(os.path.expanduser(name)).parent
         if create_dirs:
             parent.mkdir(parents=True, exist_ok=True)
         elif not parent.is_dir():
@@ -130,7 +130,7 @@ class Store:
             raise TrackerError(f"--db {name}: not a regular file (give a store file, or a new "
                                "file name)")
         read_only = not files.writable(name)
-        if read_only and not Path(name).expanduser().exists():
+        if read_only and not Path(os.path.expanduser(name)).exists():
             raise TrackerError(f"--db {name}: cannot create the store, folder {parent} is "
                                "not writable", EXIT_STORE)
         conn = None
