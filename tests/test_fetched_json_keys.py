@@ -48,3 +48,13 @@ def test_a_body_nested_too_deeply_is_malformed_json(store, tmp_path):
     outcome = one(store, tmp_path, "json", "{path: total, aggregate: value}", body,
                   "application/json")
     assert_failed_and_nothing_written(store, outcome, "malformed JSON: nested too deeply")
+
+
+@pytest.mark.parametrize("kind, params", [("json", "{path: total, aggregate: value}"),
+                                          ("govuk-search", "{query: {filter_organisations: x}}")])
+def test_an_integer_of_thousands_of_digits_is_not_a_finite_number(store, tmp_path, kind,
+                                                                  params):
+    outcome = one(store, tmp_path, kind, params, '{"total": ' + "9" * 5000 + "}",
+                  "application/json")
+    assert_failed_and_nothing_written(store, outcome, "is not a finite number")
+    assert "set_int_max_str_digits" not in outcome.error

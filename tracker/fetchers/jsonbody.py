@@ -34,6 +34,9 @@ def loads(body: bytes | str) -> object:
     except RecursionError:
         raise ParseError("malformed JSON: nested too deeply") from None
     except ValueError as exc:
+        if "integer string conversion" in str(exc):  # Python's guard on huge integers
+            raise ParseError("a number in the answer has thousands of digits: it is not a "
+                             "finite number") from None
         raise ParseError(f"malformed JSON: {exc}") from None
 
 
