@@ -169,6 +169,10 @@ def cli(ctx: click.Context, db: str | None, catalog_path: str | None,
     """
     from tracker.cli_config import settings_for
 
+    for option, value in (("--db", db), ("--catalog", catalog_path), ("--config", config_file)):
+        if value is not None and not value.strip():  # `--db "$UNSET"` is not the default store
+            raise TrackerError(f"{option}: the path is empty (give a path, or leave {option} "
+                               "out for the default); nothing was written")
     settings = settings_for(ctx)  # option > environment > config file > default
     ctx.obj = Env(settings.get("store"), settings.get("catalog"), settings=settings)
     from tracker.dates import utcnow
