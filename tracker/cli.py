@@ -90,6 +90,7 @@ class Env:
             import hashlib
 
             from tracker.store import Store, default_db_path
+            from tracker.store.files import stored_digest, unread_log_note
 
             try:
                 if not os.path.isfile(self.catalog_file()):
@@ -98,10 +99,12 @@ class Env:
             except OSError:
                 digest = None  # catalog() reports the problem with its path
             path = self.db or str(default_db_path())
-            changed = digest is None or _stored_digest(path) != digest
+            changed = digest is None or stored_digest(path) != digest
             if changed:
                 self.catalog()  # validated before the store is even opened
             store = Store.open(path, create_dirs=not self.db)
+            if store.read_only and (note := unread_log_note(path)):
+                click.echo(note, err=True)
             if changed and store.read_only:
                 click.echo(f"note: --db {path} is read-only; the catalog's changes are not "
                            "synced into it (showing what it holds)", err=True)
@@ -114,26 +117,10 @@ class Env:
             except BaseException:
                 store.close()
                 raise
+            store.catalog_path = self.catalog_file()
             self._store = store
             click.get_current_context().call_on_close(store.close)
         return self._store
-
-
-def _stored_digest(path: str) -> str | None:
-    """The catalog digest a store was last synced with, read without writing anything."""
-    if not os.path.isfile(path):  # nothing to read (a FIFO or device would block or fail)
-        return None
-    from tracker.store.files import connect
-
-    try:
-        conn = connect(path, read_only=True, timeout=1)
-        try:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'catalog_digest'").fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None
-    return row[0] if row else None
 
 
 class _Group(click.Group):
@@ -183,6 +170,10 @@ def cli(ctx: click.Context, db: str | None, catalog_path: str | None,
     """
     from tracker.cli_config import settings_for
 
+    for option, value in (("--db", db), ("--catalog", catalog_path), ("--config", config_file)):
+        if value is not None and not value.strip():  # `--db "$UNSET"` is not the default store
+            raise TrackerError(f"{option}: the path is empty (give a path, or leave {option} "
+                               "out for the default); nothing was written")
     settings = settings_for(ctx)  # option > environment > config file > default
     ctx.obj = Env(settings.get("store"), settings.get("catalog"), settings=settings)
     from tracker.dates import utcnow

@@ -14,7 +14,8 @@ from tracker.store import Store
 def export_category(store: Store, category: str, fmt: str, output: str | None) -> None:
     """Write the category's wide table: to standard output when ``output`` is None, into a
     folder (existing, or ending in a separator) as ``ID.EXT``, else to the file named."""
-    from tracker.export.files import guard_outputs, publish
+    from tracker.errors import TrackerError
+    from tracker.export.files import guard_outputs, make_folder, publish, remove_folders
     from tracker.export.category import EXTENSIONS, text
 
     body = text(store.db, category, fmt)
@@ -22,13 +23,17 @@ def export_category(store: Store, category: str, fmt: str, output: str | None) -
         sys.stdout.write(body)
         return
     target = Path(os.path.expanduser(output))
+    created: list[Path] = []
     if output.endswith(("/", os.sep)) or target.is_dir():
-        target.mkdir(parents=True, exist_ok=True)
+        guard_outputs([target], store.path, "-o", store.catalog_path)
+        created = make_folder(target, "-o")
         target = target / f"{category}.{EXTENSIONS[fmt]}"
     elif not target.parent.is_dir():
-        from tracker.errors import TrackerError
-
         raise TrackerError(f"-o {output}: folder {target.parent} does not exist")
-    guard_outputs([target], store.path, "-o")
-    publish({target: body}, "-o")
+    try:
+        guard_outputs([target], store.path, "-o", store.catalog_path)
+        publish({target: body}, "-o")
+    except TrackerError:
+        remove_folders(created)
+        raise
     click.echo(f"wrote {target}", err=True)

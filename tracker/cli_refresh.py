@@ -13,6 +13,24 @@ from tracker.errors import EXIT_SOURCES_FAILED
 from tracker.text import count
 
 
+class Seconds(click.FloatRange):
+    """A number of seconds: finite and above 0 (`nan` and `inf` are not deadlines)."""
+
+    name = "number"
+
+    def __init__(self) -> None:
+        super().__init__(min=0, min_open=True)
+
+    def convert(self, value, param, ctx):
+        import math
+
+        seconds = super().convert(value, param, ctx)
+        if not math.isfinite(seconds):
+            self.fail(f"{value!r} is not a number of seconds (allowed: a finite number "
+                      "above 0, e.g. 60)", param, ctx)
+        return seconds
+
+
 @cli.command()
 @click.option("--source", "-s", "only", multiple=True, metavar="ID",
               shell_complete=complete.sources,
@@ -21,10 +39,10 @@ from tracker.text import count
 @click.option("--quiet", "-q", is_flag=True, help="Print only the changes and the failures.")
 @click.option("--export", "export_dir", metavar="DIR",
               help="Then write a Markdown snapshot to DIR (as `tracker export -o DIR/`).")
-@click.option("--deadline", type=click.FloatRange(min=0, min_open=True), default=300.0,
+@click.option("--deadline", type=Seconds(), default=300.0,
               envvar="TRACKER_SOURCE_DEADLINE", show_default=True, metavar="SECONDS",
               help="Seconds each source may take in all (a source's own `deadline` wins).")
-@click.option("--run-deadline", type=click.FloatRange(min=0, min_open=True), default=1200.0,
+@click.option("--run-deadline", type=Seconds(), default=1200.0,
               envvar="TRACKER_RUN_DEADLINE", show_default=True, metavar="SECONDS",
               help="Seconds the whole refresh may take; sources not done by then fail.")
 @click.pass_context
@@ -59,7 +77,16 @@ def refresh(ctx: click.Context, only: tuple[str, ...], dry_run: bool, quiet: boo
 
         from tracker.export.files import guard_outputs
 
-        guard_outputs([Path(export_dir)], store.path, "--export")  # before anything runs
+        folder = Path(os.path.expanduser(export_dir))
+        # before anything runs: the folder, and the latest.md the export will replace
+        guard_outputs([folder, folder / "latest.md"], store.path, "--export",
+                      store.catalog_path)
+        if os.path.lexists(folder) and not folder.is_dir():
+            from tracker.errors import TrackerError
+
+            raise TrackerError(f"--export {export_dir}: not a folder (give a folder; the "
+                               "snapshot goes in it as YYYY-MM-DD.md and latest.md); nothing "
+                               "was fetched")
     interactive = sys.stdout.isatty() and not quiet
     with refresh_lock(store.path):
         report = asyncio.run(_run(run, store, catalog, make_client, list(only), dry_run,
@@ -104,7 +131,8 @@ async def _run(run, store, catalog, make_client, only, dry_run, interactive, **l
 @cli.command()
 @click.argument("action", type=click.Choice(["list", "accept", "reject", "reopen"]),
                 default="list")
-@click.argument("proposal_ids", metavar="[ID]...", nargs=-1, type=int)
+@click.argument("proposal_ids", metavar="[ID]...", nargs=-1,
+                type=click.IntRange(min=-2**63, max=2**63 - 1))  # what SQLite can hold
 @click.option("--author", default=lambda: os.environ.get("USER") or "analyst",
               show_default="$USER", help="Who decides.")
 @FORMAT

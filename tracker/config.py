@@ -38,6 +38,8 @@ SETTINGS: dict[str, tuple[str, str, str]] = {
 """Every setting the config file may hold."""
 
 DEFAULT_WINDOW = "1y"
+MAX_CONFIG_BYTES = 1_000_000
+"""A config file holds a few settings; anything larger is not one."""
 OPTIONS = {"store": "--db", "catalog": "--catalog"}
 """The global options that set a setting (typed, they win over everything else)."""
 
@@ -94,9 +96,9 @@ def resolve(options: dict[str, str | None], config_option: str | None = None,
     global _current
     env = os.environ if environ is None else environ
     if config_option:
-        path, origin = Path(config_option).expanduser(), "option --config"
+        path, origin = Path(os.path.expanduser(config_option)), "option --config"
     elif env.get("TRACKER_CONFIG"):
-        path, origin = Path(env["TRACKER_CONFIG"]).expanduser(), "env TRACKER_CONFIG"
+        path, origin = Path(os.path.expanduser(env["TRACKER_CONFIG"])), "env TRACKER_CONFIG"
     else:
         path, origin = default_path(), "default"
     explicit = origin != "default"
@@ -137,6 +139,11 @@ def read(path: Path, must_exist: bool = False) -> dict[str, Any] | None:
     import tomllib
 
     try:
+        if path.exists() and not path.is_file():  # a FIFO or /dev/zero would hang
+            raise TrackerError(f"{path}: cannot read the config file: not a regular file")
+        if path.exists() and path.stat().st_size > MAX_CONFIG_BYTES:
+            raise TrackerError(f"{path}: the config file is over {MAX_CONFIG_BYTES:,} bytes; "
+                               "it holds a few settings")
         raw = path.read_bytes()
     except FileNotFoundError:
         if must_exist:

@@ -11,6 +11,7 @@ source, or a contradiction of a curated value) become proposals in the review qu
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import errno
 import fcntl
 import os
@@ -63,7 +64,9 @@ def refresh_lock(db_path: str) -> Iterator[None]:
     if db_path == ":memory:":
         yield
         return
-    path = f"{db_path}.refresh-lock"
+    from tracker.store.files import lock_path
+
+    path = lock_path(db_path)
     flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK
     try:
         fd = os.open(path, flags, 0o666)
@@ -218,7 +221,7 @@ async def run_source(store: Store, source: SourceDef, client: httpx.AsyncClient,
     except Exception as exc:  # noqa: BLE001 - one bad source must not stop the others
         return _failed(store, source, f"unexpected {type(exc).__name__}: {exc}", dry_run)
     offered = len(fetched.results)
-    fetched = screen(fetched)
+    fetched = screen(fetched, store.clock().date())
     if offered and not fetched.results:
         return _failed(store, source, f"no usable value ({offered} refused): "
                        + "; ".join(fetched.skipped[:2]), dry_run)
@@ -227,12 +230,12 @@ async def run_source(store: Store, source: SourceDef, client: httpx.AsyncClient,
                    changes, skipped=fetched.skipped)
 
 
-def screen(fetched: fetchers.Fetched) -> fetchers.Fetched:
+def screen(fetched: fetchers.Fetched, today: dt.date | None = None) -> fetchers.Fetched:
     """The fetcher's results without those :func:`tracker.values.problem` refuses; each
     refusal is added to ``skipped``. Every kind of source passes through here."""
     keep, skipped = [], list(fetched.skipped)
     for result in fetched.results:
-        why = problem(result)
+        why = problem(result, today)
         if why:
             skipped.append(why)
         else:

@@ -9,11 +9,12 @@ date is held to exactly the rule a curated one is; numbers must be finite; count
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from urllib.parse import urlsplit
 
-from tracker.dates import parse_partial
+from tracker.dates import not_after, parse_partial
 
 MAX_COUNT = 10**12
 """A count above this is a typing slip, not a number of parties or documents."""
@@ -120,18 +121,22 @@ def date(text: object) -> str:
     return parse_partial(text)
 
 
-def problem(result: object) -> str | None:
+def problem(result: object, today: dt.date | None = None) -> str | None:
     """Why a fetcher's result (a value, a ledger entry, a feed item) may not be written,
-    or None when it may."""
+    or None when it may. A value or a ledger entry dated after ``today`` is refused as a
+    curated one is (a feed item may announce an event)."""
     from tracker.fetchers.base import Item, Member, Value
 
     try:
         if isinstance(result, Value):
-            date(result.as_of)
-            if not isinstance(result.value, str):
-                number(result.value)
+            when = date(result.as_of)
+            count(result.value)  # a fetcher feeds numeric fields, and every one counts
+            if today:
+                not_after(when, today)
         elif isinstance(result, Member):
-            date(result.date)
+            when = date(result.date)
+            if today:
+                not_after(when, today)
         elif isinstance(result, Item):
             date(result.date)
     except ValueError as exc:

@@ -255,7 +255,7 @@ class SourceDef(_Strict):
     confidence: Confidence = "medium"
     """How far the source's values are trusted."""
     max_bytes: Annotated[int, Field(ge=1024)] | None = None
-    deadline: Annotated[float, Field(gt=0)] | None = None
+    deadline: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
     """Seconds this source may take in all (requests, waits, body); the run's default
     otherwise."""
     redirect_hosts: list[HostName] = []

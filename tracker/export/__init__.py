@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker import headline, trends
-from tracker.errors import EXIT_STORE, TrackerError
+from tracker.errors import TrackerError
 from tracker.export import files, markdown, records, state
 from tracker.ledger_changes import window_changes
 from tracker.store import Store
@@ -88,19 +88,25 @@ def write(store: Store, snapshot: Snapshot, target: str | None,
     is_dir = path.is_dir() or target.endswith(os.sep)
     ext = {"md": "md", "json": "json", "csv": "csv"}[snapshot.fmt]
     if not is_dir:
-        files.guard_outputs([path], store.path, option)
+        files.guard_outputs([path], store.path, option, store.catalog_path)
         if snapshot.fmt == "csv":
             raise TrackerError(f"{option} {target}: CSV export writes one file per table; "
                                "give a folder (ending in /)")
         if not path.parent.is_dir():
             raise TrackerError(f"{option} {target}: folder {path.parent} does not exist")
         return files.publish({path: snapshot.text or ""}, option)
-    files.guard_outputs([path], store.path, option)
+    files.guard_outputs([path], store.path, option, store.catalog_path)
+    created = files.make_folder(path, option)
     try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise TrackerError(f"{option} {target}: cannot create the folder ({exc.strerror}); "
-                           "nothing was written", EXIT_STORE) from None
+        return _write_dated(store, snapshot, path, ext, option)
+    except TrackerError:
+        files.remove_folders(created)  # a failed export leaves no folder behind either
+        raise
+
+
+def _write_dated(store: Store, snapshot: Snapshot, path: Path, ext: str,
+                 option: str) -> list[Path]:
+    """Write the dated file (or CSV folder) and ``latest.<ext>`` into ``path``."""
     day = store.clock().date().isoformat()
 
     def commit(place) -> None:
@@ -111,13 +117,19 @@ def write(store: Store, snapshot: Snapshot, target: str | None,
             state.record(db, snapshot.id, snapshot.state, store.now(), snapshot.fmt, str(first))
             place()
 
-    if snapshot.fmt == "csv":
-        first = files.dated_name(path, day, "")
-        outputs = [first / f"{name}.csv" for name in snapshot.tables]
-        files.guard_outputs([first, *outputs], store.path, option)
-        return files.publish_folder(first, snapshot.tables, option, commit)
-    first = files.dated_name(path, day, ext)
-    latest = path / f"latest.{ext}"
-    files.guard_outputs([first, latest], store.path, option)
-    return files.publish({first: snapshot.text or "", latest: snapshot.text or ""}, option,
-                         commit)
+    while True:  # another export of the same day may take the dated name meanwhile
+        try:
+            if snapshot.fmt == "csv":
+                first = files.dated_name(path, day, "")
+                outputs = [first / f"{name}.csv" for name in snapshot.tables]
+                files.guard_outputs([first, *outputs], store.path, option,
+                                    store.catalog_path)
+                return files.publish_folder(first, snapshot.tables, option, commit)
+            first = files.dated_name(path, day, ext)
+            latest = path / f"latest.{ext}"
+            files.guard_outputs([first, latest], store.path, option,
+                                store.catalog_path)
+            return files.publish({first: snapshot.text or "", latest: snapshot.text or ""},
+                                 option, commit, keep=first)
+        except files.Taken:
+            continue

@@ -9,6 +9,8 @@ the same day never replaces an earlier one.
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
 import shutil
 import stat
@@ -19,11 +21,17 @@ from pathlib import Path
 from tracker.errors import EXIT_STORE, EXIT_USAGE, TrackerError
 from tracker.store.files import owned_paths
 
-__all__ = ["dated_name", "guard_outputs", "publish", "publish_folder"]
+__all__ = ["Taken", "dated_name", "guard_outputs", "publish", "publish_folder"]
 
 
-def guard_outputs(paths: list[Path], store_path: str, option: str) -> None:
-    """Refuse any output that is the store, its WAL or index, or its lock.
+class Taken(Exception):
+    """The dated name chosen was taken meanwhile (another export of the same day)."""
+
+
+def guard_outputs(paths: list[Path], store_path: str, option: str,
+                  catalog: str | None = None) -> None:
+    """Refuse any output that is the store, its WAL or index, or its lock, or the catalog
+    in use (``catalog``): an export over it would lose the curated data.
 
     The comparison sees through ``..``, symbolic links and hard links (same device and
     inode), so no spelling of the store's name can get it overwritten.
@@ -31,9 +39,16 @@ def guard_outputs(paths: list[Path], store_path: str, option: str) -> None:
     Raises:
         TrackerError: exit 2, before anything is written.
     """
-    if store_path == ":memory:":
-        return
-    owned = owned_paths(store_path)
+    if store_path != ":memory:":
+        _refuse(paths, owned_paths(store_path),
+                f"that is the store or one of its files (--db {store_path})", option)
+    if catalog:
+        _refuse(paths, [Path(os.path.abspath(os.path.expanduser(catalog)))],
+                f"that is the catalog in use (--catalog {catalog})", option)
+
+
+def _refuse(paths: list[Path], owned: list[Path], what: str, option: str) -> None:
+    """Raise if any of ``paths`` names one of ``owned``, under any spelling or link."""
     names = {os.path.realpath(p) for p in owned} | {str(p) for p in owned}
     inodes = set()
     for p in owned:
@@ -52,8 +67,29 @@ def guard_outputs(paths: list[Path], store_path: str, option: str) -> None:
             except OSError:
                 pass
         if hit:
-            raise TrackerError(f"{option} {path}: that is the store or one of its files "
-                               f"(--db {store_path}); nothing was written", EXIT_USAGE)
+            raise TrackerError(f"{option} {path}: {what}; nothing was written", EXIT_USAGE)
+
+
+def make_folder(folder: Path, option: str) -> list[Path]:
+    """Create ``folder`` and its missing parents; the ones created, deepest first (so a
+    failed export can remove them and leave nothing behind)."""
+    missing = [p for p in [folder, *folder.parents] if not os.path.lexists(p)]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        remove_folders(missing)
+        raise TrackerError(f"{option} {folder}: cannot create the folder "
+                           f"({exc.strerror or exc}); nothing was written", EXIT_STORE) from None
+    return missing
+
+
+def remove_folders(created: list[Path]) -> None:
+    """Remove folders an export created, deepest first, as long as they are empty."""
+    for folder in created:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def dated_name(folder: Path, day: str, ext: str) -> Path:
@@ -102,46 +138,109 @@ def _stage(target: Path, text: str) -> str:
 
 
 def publish(files: dict[Path, str], option: str,
-            commit: Callable[[Callable[[], None]], None] | None = None) -> list[Path]:
+            commit: Callable[[Callable[[], None]], None] | None = None,
+            keep: Path | None = None) -> list[Path]:
     """Write every file whole, then rename them into place, or write none of them.
+
+    An output that is not a regular file (a FIFO, a terminal, ``/dev/null``) is opened
+    before anything is placed and written into after, like a shell redirect.
 
     Args:
         files: target path -> text, in the order they are renamed into place.
         commit: runs the renames inside the caller's transaction (so recording the
             snapshot and placing its files succeed or fail together).
+        keep: a target that must not replace a file (a dated name): placed only if no
+            file has that name by then.
 
     Raises:
         TrackerError: a file could not be written (full disk, unwritable folder): exit 1.
+        Taken: ``keep`` exists by the time it is placed; nothing was placed.
     """
     staged: list[tuple[str, Path]] = []
+    streams: list[tuple[int, str, Path]] = []
     try:
         for target, text in files.items():
+            if _is_stream(target):
+                streams.append((_open_stream(target, option), text, target))
+                continue
             if target.is_symlink():  # like a shell redirect: write the file it points at
                 target = Path(os.path.realpath(target))
             try:
                 staged.append((_stage(target, text), target))
             except OSError as exc:
                 raise _failed(option, target, exc) from None
-        (commit or (lambda place: place()))(lambda: _place(staged, option))
+        (commit or (lambda place: place()))(lambda: _place(staged, option, keep))
+        for fd, text, target in streams:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n", closefd=False) as out:
+                try:
+                    out.write(text)
+                    out.flush()
+                except OSError as exc:
+                    raise _failed(option, target, exc) from None
     finally:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
+        for fd, _, _ in streams:
+            os.close(fd)
     return list(files)
 
 
-def _place(staged: list[tuple[str, Path]], option: str) -> None:
+def _open_stream(target: Path, option: str) -> int:
+    """Open a FIFO, terminal or device for writing without waiting for a reader: a FIFO
+    that nobody reads fails at once instead of hanging the export."""
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            exc.strerror = "a FIFO that nobody reads"
+        raise _failed(option, target, exc) from None
+    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+    return fd
+
+
+def _is_stream(target: Path) -> bool:
+    """Whether ``target`` exists and is not a regular file or a folder (a FIFO, a terminal,
+    ``/dev/stdout``, ``/dev/null``): written into like a shell redirect, never replaced."""
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _place(staged: list[tuple[str, Path]], option: str, keep: Path | None = None) -> None:
     """Rename staged files into place; a new file placed before a failure is removed."""
     placed: list[Path] = []
     try:
         for tmp, target in staged:
             new = not os.path.lexists(target)
+            if target == keep:
+                _place_new(tmp, target)
+                placed.append(target)
+                continue
             os.replace(tmp, target)
             if new:
                 placed.append(target)
-    except OSError as exc:
+    except (OSError, Taken) as exc:
         for target in placed:
             target.unlink(missing_ok=True)
+        if isinstance(exc, Taken):
+            raise
         raise _failed(option, Path(exc.filename or staged[0][1]), exc) from None
+
+
+def _place_new(tmp: str, target: Path) -> None:
+    """Give ``tmp`` the name ``target`` only if no file has it (a hard link cannot replace)."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise Taken(target) from None
+    except OSError:  # a file system without hard links: check, then rename
+        if os.path.lexists(target):
+            raise Taken(target) from None
+        os.replace(tmp, target)
+        return
+    os.unlink(tmp)
 
 
 def publish_folder(folder: Path, tables: dict[str, str], option: str,
@@ -161,9 +260,13 @@ def publish_folder(folder: Path, tables: dict[str, str], option: str,
             raise _failed(option, folder, exc) from None
 
         def place() -> None:
+            if os.path.lexists(folder):
+                raise Taken(folder)
             try:
-                os.rename(tmp, folder)  # fails if the folder appeared meanwhile
+                os.rename(tmp, folder)  # fails if a folder with files appeared meanwhile
             except OSError as exc:
+                if exc.errno in (errno.EEXIST, errno.ENOTEMPTY):
+                    raise Taken(folder) from None
                 raise _failed(option, folder, exc) from None
 
         (commit or (lambda step: step()))(place)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import json
 
 from tracker.fetchers.base import JSON, Context, Fetched, ParseError, Value, get
+from tracker.fetchers.jsonbody import loads, unambiguous
 from tracker.fetchers.params import FederalRegisterParams
 
 ACCEPT = JSON
@@ -15,10 +15,8 @@ CAP = 10_000
 
 def parse(body: bytes) -> int:
     """The ``count`` of a documents.json answer (a zero-match answer has no ``results``)."""
-    try:
-        data = json.loads(body)
-    except ValueError as exc:
-        raise ParseError(f"malformed JSON: {exc}") from None
+    data = loads(body)
+    unambiguous(data, "count")
     if not isinstance(data, dict) or not isinstance(data.get("count"), int) \
             or isinstance(data.get("count"), bool):
         raise ParseError("no integer 'count' in the answer")

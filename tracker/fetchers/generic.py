@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterator
 from typing import BinaryIO
@@ -12,6 +11,7 @@ from typing import BinaryIO
 from tracker import values as checked
 from tracker.fetchers.base import (CSV, JSON, Context, Fetched, NoData, ParseError, Value,
                                    get, unchanged)
+from tracker.fetchers.jsonbody import loads, unambiguous
 from tracker.fetchers.params import CsvParams, JsonParams
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\*|\d+)\]")
@@ -31,6 +31,7 @@ def walk(data: object, path: str, missing: list[str] | None = None) -> list[obje
         found = False
         for node in current:
             if key:
+                unambiguous(node, key)
                 if isinstance(node, dict) and node.get(key) is not None:
                     nxt.append(node[key])
                     found = True
@@ -63,6 +64,8 @@ def aggregate(values: list[object], how: str) -> float:
 
 
 def _matches(item: object, where: dict[str, str]) -> bool:
+    for key in where:
+        unambiguous(item, key)
     return all(isinstance(item, dict) and str(item.get(k)) == v for k, v in where.items())
 
 
@@ -71,10 +74,7 @@ async def fetch_json(ctx: Context, source) -> Fetched:
     resp = await get(ctx, source.url, JSON)
     if resp.not_modified:
         return unchanged(resp)
-    try:
-        data = json.loads(resp.body)
-    except ValueError as exc:
-        raise ParseError(f"malformed JSON: {exc}") from None
+    data = loads(resp.body)
     missing: list[str] = []
     if params.where:
         head, _, tail = params.path.partition("[*]")

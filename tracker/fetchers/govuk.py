@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 
 from tracker.fetchers.base import JSON, Context, Fetched, ParseError, Value, get, unchanged
+from tracker.fetchers.jsonbody import loads, unambiguous
 from tracker.fetchers.params import GovukSearchParams
 
 
 def parse(body: bytes) -> int:
     """The ``total`` of a search.json answer."""
-    try:
-        data = json.loads(body)
-    except ValueError as exc:
-        raise ParseError(f"malformed JSON: {exc}") from None
+    data = loads(body)
+    unambiguous(data, "total")
     total = data.get("total") if isinstance(data, dict) else None
     if not isinstance(total, int) or isinstance(total, bool):
         raise ParseError("no integer 'total' in the answer")

@@ -191,10 +191,13 @@ async def get(client: httpx.AsyncClient, url: str, *, accept: tuple[str, ...],
     except httpx.InvalidURL as exc:
         raise FetchError(f"invalid URL {url!r} ({exc})") from None
     target, query, hops, attempt = origin, params, 0, 1
+    resent = False
     while True:
+        answered = False
         try:
             async with client.stream("GET", target, params=query, headers=send,
                                      follow_redirects=False) as resp:
+                answered = True
                 if resp.is_redirect and resp.headers.get("Location"):
                     hops += 1
                     if hops > MAX_REDIRECTS:
@@ -234,10 +237,22 @@ async def get(client: httpx.AsyncClient, url: str, *, accept: tuple[str, ...],
                              f"(only http and https; {exc})") from None
         except httpx.TimeoutException as exc:
             raise FetchError(f"timed out ({type(exc).__name__})") from None
-        except httpx.RemoteProtocolError as exc:
-            raise FetchError(f"the connection broke off: {exc}") from None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            if not answered and not resent:
+                # no answer at all: most often a kept-alive connection the server closed
+                # while it sat in the pool; a GET is safe to send once more
+                resent = True
+                continue
+            raise FetchError(_broke_off(exc)) from None
         except httpx.HTTPError as exc:
-            raise FetchError(f"{type(exc).__name__}: {exc}") from None
+            raise FetchError(f"{type(exc).__name__}: {str(exc) or 'no detail given'}") from None
+
+
+def _broke_off(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"the connection broke off: {exc}"
+    return (f"{type(exc).__name__}: "
+            f"{str(exc) or 'the server closed or reset the connection'}")
 
 
 async def _read(resp: httpx.Response, validators: Validators, max_bytes: int) -> Response:

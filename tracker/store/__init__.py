@@ -83,6 +83,8 @@ class Store:
         self.clock = clock
         self.read_only = read_only
         """Opened read-only: the user may not write the file or its folder."""
+        self.catalog_path: str | None = None
+        """The catalog the commands read with this store: no output may replace it."""
         self._db: sqlite_utils.Database | None = None
 
     @property
@@ -118,7 +120,7 @@ class Store:
             store = cls(sqlite3.connect(name), name, clock)
             store._set_up()
             return store
-        parent = Path(name).expanduser().parent
+        parent = Path(os.path.expanduser(name)).parent
         if create_dirs:
             parent.mkdir(parents=True, exist_ok=True)
         elif not parent.is_dir():
@@ -128,7 +130,7 @@ class Store:
             raise TrackerError(f"--db {name}: not a regular file (give a store file, or a new "
                                "file name)")
         read_only = not files.writable(name)
-        if read_only and not Path(name).expanduser().exists():
+        if read_only and not Path(os.path.expanduser(name)).exists():
             raise TrackerError(f"--db {name}: cannot create the store, folder {parent} is "
                                "not writable", EXIT_STORE)
         conn = None

@@ -34,9 +34,20 @@ def file_uri(path: str | Path, **params: str | int) -> str:
 
 
 def owned_paths(path: str | Path) -> list[Path]:
-    """The store and every file beside it that belongs to it."""
-    base = os.path.abspath(os.path.expanduser(str(path)))
-    return [Path(base)] + [Path(base + suffix) for suffix in SIDECARS]
+    """The store and every file beside it that belongs to it, under the name given and,
+    when that is a symbolic link, beside the file it points at (where SQLite keeps the
+    WAL and its index, and where the refresh lock is)."""
+    given = os.path.abspath(os.path.expanduser(str(path)))
+    paths: list[Path] = []
+    for base in dict.fromkeys([given, os.path.realpath(given)]):
+        paths += [Path(base)] + [Path(base + suffix) for suffix in SIDECARS]
+    return paths
+
+
+def lock_path(path: str | Path) -> str:
+    """The refresh lock of the store at ``path``: beside the file a symbolic link points
+    at, so every name of one store shares one lock."""
+    return os.path.realpath(os.path.expanduser(str(path))) + ".refresh-lock"
 
 
 def writable(path: str | Path) -> bool:
@@ -69,6 +80,30 @@ def connect(path: str | Path, *, read_only: bool, timeout: float) -> sqlite3.Con
     if not Path(f"{base}-shm").exists() and not os.access(base.parent, os.W_OK):
         params["immutable"] = 1
     return sqlite3.connect(file_uri(path, **params), uri=True, timeout=timeout)
+
+
+def unread_log(path: str | Path) -> Path | None:
+    """The store's write-ahead log when a read-only opening cannot read it (no ``-shm``
+    beside it and a folder this user may not write, so the store is opened immutable and
+    SQLite ignores the log); None when every committed change is read."""
+    base = Path(os.path.abspath(os.path.expanduser(str(path))))
+    wal = Path(f"{base}-wal")
+    try:
+        pending = wal.stat().st_size > 0
+    except OSError:
+        return None
+    if pending and not Path(f"{base}-shm").exists() and not os.access(base.parent, os.W_OK):
+        return wal
+    return None
+
+
+def unread_log_note(path: str | Path) -> str | None:
+    """One line for a read-only store whose write-ahead log cannot be read, else None."""
+    wal = unread_log(path)
+    if wal is None:
+        return None
+    return (f"note: --db {path}: its write-ahead log {wal} cannot be read from this "
+            "read-only folder (no -shm index beside it); its latest changes are not shown")
 
 
 def application_id(conn: sqlite3.Connection) -> int:
@@ -129,3 +164,18 @@ def damaged_message(path: str | Path, error: BaseException) -> str:
     return (f"--db {path}: the store is damaged (integrity check: {verdict}); nothing was "
             f"written. Restore it from a backup, or salvage it with "
             f"`sqlite3 {path} .recover | sqlite3 recovered.db`")
+
+
+def stored_digest(path: str) -> str | None:
+    """The catalog digest a store was last synced with, read without writing anything."""
+    if not os.path.isfile(path):  # nothing to read (a FIFO or device would block or fail)
+        return None
+    try:
+        conn = connect(path, read_only=True, timeout=1)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'catalog_digest'").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
