@@ -19,11 +19,35 @@ def synced(run):
 
 
 def _read_fifo(path: Path, got: list[bytes]) -> threading.Thread:
+    """Read the FIFO in a thread, opened before this returns (a writer that does not wait
+    for readers must find one), until the writer closes it."""
+    import select
+    import time
+
+    ready = threading.Event()
+
     def reader():
-        with open(path, "rb") as handle:
-            got.append(handle.read())
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a reader now, with no writer yet
+        ready.set()
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLHUP)
+        chunks: list[bytes] = []
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if not poller.poll(100):
+                continue
+            try:
+                data = os.read(fd, 65536)
+            except BlockingIOError:
+                continue
+            if not data and chunks:
+                break  # the writer closed it
+            chunks.append(data)
+        os.close(fd)
+        got.append(b"".join(chunks))
     thread = threading.Thread(target=reader, daemon=True)
     thread.start()
+    ready.wait(5)
     return thread
 
 
