@@ -328,7 +328,10 @@ class TrackerApp(App):
         (OSC 52, which most terminals honour) and show it whole."""
         from screens.links import open_in_browser
 
-        if open_in_browser(url):
+        if self.is_web:  # served: the colleague's browser tab opens it, not this machine
+            self.call_later(self.open_url, url)
+            self.call_later(self.notify, f"Asked the browser to open {url}", timeout=4)
+        elif open_in_browser(url):
             self.call_later(self.notify, f"Asked the browser to open {url}", timeout=4)
         else:
             self.call_later(self._link_copied, url)

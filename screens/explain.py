@@ -94,7 +94,6 @@ class ExplainScreen(DataScreen):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
         url = self.urls.get(key, "")
         if url.startswith(("http://", "https://")):
-            self.app.open_url(url)
-            self.notify(f"Asked the browser to open {url}", timeout=4)
+            self.app.open_link(url)
         else:
             self.notify("No source for this item.", timeout=3)

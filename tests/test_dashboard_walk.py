@@ -1,0 +1,66 @@
+"""Faults found walking every screen as a new user: each one driven by Pilot."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable
+
+from tracker.sync import sync
+
+from conftest import FROZEN
+
+
+def app_for(store, catalog, tmp_path, **kwargs):
+    from screens.app import TrackerApp
+
+    sync(store, catalog)
+    kwargs.setdefault("watch_seconds", 0)
+    return TrackerApp(store, catalog, export_dir=tmp_path / "snapshots", clock=lambda: FROZEN,
+                      log_path=tmp_path / "dashboard.log", **kwargs)
+
+
+async def settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def toasts(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_o_with_no_browser_copies_the_link_on_every_screen(store, catalog, tmp_path,
+                                                                 monkeypatch):
+    """What a figure counts and a party's profile open a source as Detail does: with no
+    browser, the link goes to the clipboard and is shown whole, never "asked the browser"."""
+    from screens.explain import ExplainScreen
+    from screens.party import PartyScreen
+
+    monkeypatch.setattr("screens.links.open_in_browser", lambda url: False)
+    opened = []
+    monkeypatch.setattr("textual.app.App.open_url", lambda self, url, **kw: opened.append(url))
+    app = app_for(store, catalog, tmp_path)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        await settle(pilot)
+        for screen in (ExplainScreen("parties"), PartyScreen("USA")):
+            app._clipboard = ""
+            await app.push_screen(screen)
+            await settle(pilot)
+            table = app.screen.focused
+            assert isinstance(table, DataTable) and table.row_count
+            await pilot.press("o")
+            await settle(pilot)
+            assert app.clipboard.startswith("https://example.org/"), type(screen).__name__
+            assert any(app.clipboard in t and "clipboard" in t for t in toasts(app))
+            assert not any("Asked the browser" in t for t in toasts(app))
+            await pilot.press("escape")
+            await settle(pilot)
+        assert opened == []
+        # Served (textual-serve), the link goes to the colleague's browser tab, not to a
+        # browser on the machine the server runs on.
+        monkeypatch.setattr("screens.app.TrackerApp.is_web", property(lambda self: True))
+        await app.push_screen(ExplainScreen("parties"))
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        assert opened and opened[0].startswith("https://example.org/")
