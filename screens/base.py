@@ -14,6 +14,16 @@ from tracker.store import Store
 from screens.faults import log, one_line
 
 
+def nowhere(message) -> bool:
+    """A table's cursor message that names no row: Textual posts one when `end` or
+    `pagedown` moves the cursor of an empty table to row -1. There is nothing to show."""
+    if isinstance(message, (DataTable.RowHighlighted, DataTable.RowSelected)):
+        return message.row_key is None
+    if isinstance(message, (DataTable.CellHighlighted, DataTable.CellSelected)):
+        return message.cell_key.row_key is None or message.cell_key.column_key is None
+    return False
+
+
 class DataScreen(Screen):
     """Loads its data with :meth:`fetch` in a worker, then shows it with :meth:`show`."""
 
@@ -30,6 +40,8 @@ class DataScreen(Screen):
     async def _dispatch_message(self, message) -> None:
         # A fault in one of the screen's handlers is said and logged; the screen goes on
         # (left to Textual, it would stop the app).
+        if nowhere(message):
+            return
         try:
             await super()._dispatch_message(message)
         except Exception as error:  # noqa: BLE001

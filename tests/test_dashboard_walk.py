@@ -64,3 +64,28 @@ async def test_o_with_no_browser_copies_the_link_on_every_screen(store, catalog,
         await pilot.press("o")
         await settle(pilot)
         assert opened and opened[0].startswith("https://example.org/")
+
+
+async def test_end_and_pagedown_on_an_empty_table_are_no_error(store, catalog, tmp_path):
+    """Textual moves an empty table's cursor to row -1 on `end` or `pagedown` and says a
+    row with no key is highlighted: every screen takes that as nothing to show."""
+    app = app_for(store, catalog, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("7")  # the review queue is empty
+        await settle(pilot)
+        assert app.screen.query_one("#proposals", DataTable).row_count == 0
+        app.screen.query_one("#proposals", DataTable).focus()
+        await pilot.press("end", "pagedown", "enter", "home", "pageup")
+        await settle(pilot)
+        for screen, table in (("3", "#changes"), ("2", "#rows")):
+            await pilot.press(screen)
+            await settle(pilot)
+            await pilot.press("slash", *"zzzz", "enter")
+            await settle(pilot)
+            app.screen.query_one(table, DataTable).focus()
+            assert app.screen.query_one(table, DataTable).row_count == 0
+            await pilot.press("end", "pagedown", "enter")
+            await settle(pilot)
+        assert app.errors == []
+        assert not (tmp_path / "dashboard.log").read_text().strip()
