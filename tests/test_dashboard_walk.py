@@ -89,3 +89,44 @@ async def test_end_and_pagedown_on_an_empty_table_are_no_error(store, catalog, t
             await settle(pilot)
         assert app.errors == []
         assert not (tmp_path / "dashboard.log").read_text().strip()
+
+
+LONG = "Framework Convention on Artificial Intelligence, Human Rights and the Rule of Law"
+
+
+async def test_at_200_columns_changes_are_not_cut_while_space_is_free(catalog_path, store,
+                                                                    tmp_path):
+    """A change's indicator, field (a party's membership) and value get the width they need
+    when the terminal has it, on the Overview and on Trends; at 80 columns they still fit."""
+    from tracker.catalog import load_catalog
+
+    catalog_path.write_text(catalog_path.read_text().replace("name: Test Treaty",
+                                                             f"name: {LONG}"))
+    catalog = load_catalog(catalog_path)
+    app = app_for(store, catalog, tmp_path)
+    async with app.run_test(size=(200, 50)) as pilot:
+        app.window = "all"
+        await settle(pilot)
+        latest = app.screen.query_one("#latest", DataTable)
+        widths = [c.width for c in latest.columns.values()]
+        rows = [[c.plain for c in latest.get_row_at(i)] for i in range(latest.row_count)]
+        assert any("(membership)" in r[2] for r in rows)
+        for row in rows:
+            for text, width in list(zip(row, widths))[1:4]:
+                assert len(text) <= width, (text, width)
+        await pilot.press("3")
+        await settle(pilot)
+        changes = app.screen.query_one("#changes", DataTable)
+        name = list(changes.columns.values())[1].width
+        texts = [changes.get_row_at(i)[1].plain for i in range(changes.row_count)]
+        assert max(len(t) for t in texts) <= name
+        # The indicator's name gives way first: the field and a member's name stay whole.
+        assert any(t.endswith("… · United States (membership)") for t in texts), texts
+        assert any(t.endswith(" · Status") for t in texts)
+        assert any(t.startswith(LONG[:30]) for t in texts), texts
+    app = app_for(store, catalog, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.window = "all"
+        await settle(pilot)
+        latest = app.screen.query_one("#latest", DataTable)
+        assert sum(c.width + 2 for c in latest.columns.values()) <= 80
