@@ -147,8 +147,10 @@ class TrackerApp(App):
                timeout: float | None = None, markup: bool = False) -> None:
         """Every notification is literal text: paths, URLs, values and errors can hold
         square brackets, which must never be read as style tags."""
-        super().notify(message, title=title, severity=severity, timeout=timeout,
-                       markup=False)
+        from tracker.text import clean
+
+        super().notify(clean(message), title=clean(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def survive(self, error: Exception) -> None:
         """An error a key or a screen's handler raised: say it in one line, log it, and

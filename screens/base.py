@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from tracker.store import Store
+from tracker.text import clean
 
 from screens.faults import log, one_line
 
@@ -82,11 +83,11 @@ class DataScreen(Screen):
             return
         if lines:
             line = lines.first(Static)
-            if str(line.render()) == message:
+            if str(line.render()) == clean(message):
                 return  # already said: no new notification for the same fault
-            line.update(message)
+            line.update(clean(message))
         else:
-            line = Static(message, id="load-error", classes="load-error", markup=False)
+            line = Static(clean(message), id="load-error", classes="load-error", markup=False)
             from screens.nav import NavBar
 
             bars = self.query(NavBar)

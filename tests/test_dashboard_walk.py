@@ -130,3 +130,51 @@ async def test_at_200_columns_changes_are_not_cut_while_space_is_free(catalog_pa
         await settle(pilot)
         latest = app.screen.query_one("#latest", DataTable)
         assert sum(c.width + 2 for c in latest.columns.values()) <= 80
+
+
+HOSTILE = r"\u202eevil\u202c \u200bzw \x9b2J \e[31mred"
+"""Written in YAML's double-quoted escapes: an override, a zero-width space, a CSI, an ESC."""
+
+
+async def test_bidi_zero_width_and_controls_never_reach_the_screen(catalog_path, store,
+                                                                   tmp_path):
+    """A name, a description, a ledger note, a category's title, a store's path and a
+    notification are shown without bidi overrides, zero-width or control characters."""
+    import re
+
+    from textual.widgets import OptionList, Static
+
+    from screens.detail import DetailScreen
+    from tracker.catalog import load_catalog
+
+    text = catalog_path.read_text()
+    text = text.replace("name: Test Treaty", f'name: "Test Treaty {HOSTILE}"')
+    text = text.replace("note: Four parties reported; three known.",
+                        f'note: "Four parties {HOSTILE}"')
+    text = text.replace("title: Mechanisms", f'title: "Mechanisms {HOSTILE}"')
+    catalog_path.write_text(text)
+    catalog = load_catalog(catalog_path)
+    bad = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200d\u2060\ufeff\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+    def shown(app) -> str:
+        parts = [str(s.render()) for s in app.screen.query(Static)]
+        parts += [str(o.prompt) for ol in app.screen.query(OptionList)
+                  for o in ol._options]
+        return "\n".join(parts)
+
+    app = app_for(store, catalog, tmp_path)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await app.push_screen(DetailScreen("test-treaty"))
+        await settle(pilot)
+        screen = shown(app)
+        assert "Test Treaty evil" in screen and "Four parties evil" in screen
+        assert not bad.search(screen), [c for c in bad.findall(screen)]
+        await pilot.press("escape", "2", "right_square_bracket")
+        await settle(pilot)
+        screen = shown(app)
+        assert "Mechanisms evil" in screen
+        assert not bad.search(screen)
+        app.notify("written to /tmp/\u202eevil\u200b\x9b/latest.md")
+        await pilot.pause()
+        assert not any(bad.search(t) for t in toasts(app))
