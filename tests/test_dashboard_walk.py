@@ -19,10 +19,15 @@ def app_for(store, catalog, tmp_path, **kwargs):
 
 
 async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    """Wait for the screens' reads; a read a newer one replaced (cancelled) is fine."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(3):
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue
+        await pilot.pause()
 
 
 def toasts(app) -> list[str]:
@@ -105,6 +110,7 @@ async def test_at_200_columns_changes_are_not_cut_while_space_is_free(catalog_pa
     catalog = load_catalog(catalog_path)
     app = app_for(store, catalog, tmp_path)
     async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
         app.window = "all"
         await settle(pilot)
         latest = app.screen.query_one("#latest", DataTable)
@@ -126,6 +132,7 @@ async def test_at_200_columns_changes_are_not_cut_while_space_is_free(catalog_pa
         assert any(t.startswith(LONG[:30]) for t in texts), texts
     app = app_for(store, catalog, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
         app.window = "all"
         await settle(pilot)
         latest = app.screen.query_one("#latest", DataTable)
