@@ -185,3 +185,49 @@ async def test_bidi_zero_width_and_controls_never_reach_the_screen(catalog_path,
         app.notify("written to /tmp/\u202eevil\u200b\x9b/latest.md")
         await pilot.pause()
         assert not any(bad.search(t) for t in toasts(app))
+
+
+SECOND_TREATY = """\
+  - id: test-treaty-two
+    category: mechanisms
+    name: Test Treaty Two
+    criteria: {outside_structures: {value: "yes", rationale: A new pact, source: page, confidence: low}, single_purpose: {value: "yes", rationale: One purpose, source: page, confidence: low}, no_shared_values: {value: "yes", rationale: No values test, source: page, confidence: low}}
+    values:
+      status:
+        - {value: Active, as_of: 2024-06, source: page, confidence: low}
+"""
+
+
+async def test_participation_headers_never_read_the_same(catalog_path, store, tmp_path):
+    """Two mechanisms whose short headers would be alike (the catalog's two REAIM outcomes
+    both read "REAIM") get headers that tell them apart."""
+    from tracker.catalog import load_catalog
+
+    text = catalog_path.read_text().replace("\nmemberships:\n", "\n" + SECOND_TREATY +
+                                            "\nmemberships:\n")
+    text = text.replace("\nevents:\n", """
+  test-treaty-two:
+    complete: false
+    entries:
+      - {party: USA, role: signed, date: 2024-09-05, source: https://example.org/a, confidence: high}
+
+events:
+""", 1)
+    catalog_path.write_text(text)
+    app = app_for(store, load_catalog(catalog_path), tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        table = app.screen.query_one("#matrix", DataTable)
+        headers = [c.label.plain for c in table.columns.values()]
+        assert "Test Treaty" in headers and len(headers) == 4
+        assert len(set(headers)) == len(headers), headers
+
+
+def test_short_headers_of_the_reaim_outcomes_differ():
+    from screens.participation import short_labels
+
+    labels = short_labels([("reaim-blueprint", ""), ("reaim-pathways", ""),
+                           ("reaim-seoul-2024", ""), ("cets-225", "")])
+    assert labels == {"reaim-blueprint": "REAIM Bluep…", "reaim-pathways": "REAIM Pathw…",
+                      "reaim-seoul-2024": "REAIM Seoul", "cets-225": "CETS 225"}
