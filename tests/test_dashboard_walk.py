@@ -231,3 +231,18 @@ def test_short_headers_of_the_reaim_outcomes_differ():
                            ("reaim-seoul-2024", ""), ("cets-225", "")])
     assert labels == {"reaim-blueprint": "REAIM Bluep…", "reaim-pathways": "REAIM Pathw…",
                       "reaim-seoul-2024": "REAIM Seoul", "cets-225": "CETS 225"}
+
+
+async def test_text_cut_by_its_column_ends_in_an_ellipsis(store, catalog, tmp_path):
+    """At 80 columns a name longer than its column reads "Strategic c…", not a word cut
+    short that looks whole."""
+    app = app_for(store, catalog, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        table = app.screen.query_one("#rows", DataTable)
+        width = list(table.columns.values())[0].width
+        assert width < len("Strategic competition")
+        lines = [table.render_line(y).text for y in range(table.row_count + 1)]
+        assert any("Strategic" in line and "…" in line for line in lines), lines
+        assert not any("Strategic competition" in line for line in lines)
