@@ -57,8 +57,8 @@ def named(change, width: int) -> str:
     the field (or the party of a membership change) stays readable."""
     label = one_line(change.label)
     room = width - cell_len(label) - 3
-    if room < 8:
-        return shorten(f"{change.name} · {label}", width)
+    if room < 8:  # too narrow for both: whole, and the cell ends in "…" where cut
+        return f"{one_line(change.name)} · {label}"
     return f"{shorten(change.name, room)} · {label}"
 
 
