@@ -151,8 +151,10 @@ class TrackerApp(App):
                timeout: float | None = None, markup: bool = False) -> None:
         """Every notification is literal text: paths, URLs, values and errors can hold
         square brackets, which must never be read as style tags."""
-        super().notify(message, title=title, severity=severity, timeout=timeout,
-                       markup=False)
+        from tracker.text import clean
+
+        super().notify(clean(message), title=clean(title), severity=severity,
+                       timeout=timeout, markup=False)
 
     def survive(self, error: Exception) -> None:
         """An error a key or a screen's handler raised: say it in one line, log it, and
@@ -358,7 +360,10 @@ class TrackerApp(App):
         (OSC 52, which most terminals honour) and show it whole."""
         from screens.links import open_in_browser
 
-        if open_in_browser(url):
+        if self.is_web:  # served: the colleague's browser tab opens it, not this machine
+            self.call_later(self.open_url, url)
+            self.call_later(self.notify, f"Asked the browser to open {url}", timeout=4)
+        elif open_in_browser(url):
             self.call_later(self.notify, f"Asked the browser to open {url}", timeout=4)
         else:
             self.call_later(self._link_copied, url)

@@ -10,8 +10,19 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from tracker.store import Store
+from tracker.text import clean
 
 from screens.faults import log, one_line
+
+
+def nowhere(message) -> bool:
+    """A table's cursor message that names no row: Textual posts one when `end` or
+    `pagedown` moves the cursor of an empty table to row -1. There is nothing to show."""
+    if isinstance(message, (DataTable.RowHighlighted, DataTable.RowSelected)):
+        return message.row_key is None
+    if isinstance(message, (DataTable.CellHighlighted, DataTable.CellSelected)):
+        return message.cell_key.row_key is None or message.cell_key.column_key is None
+    return False
 
 
 class DataScreen(Screen):
@@ -30,6 +41,8 @@ class DataScreen(Screen):
     async def _dispatch_message(self, message) -> None:
         # A fault in one of the screen's handlers is said and logged; the screen goes on
         # (left to Textual, it would stop the app).
+        if nowhere(message):
+            return
         try:
             await super()._dispatch_message(message)
         except Exception as error:  # noqa: BLE001
@@ -80,11 +93,11 @@ class DataScreen(Screen):
             return
         if lines:
             line = lines.first(Static)
-            if str(line.render()) == message:
+            if str(line.render()) == clean(message):
                 return  # already said: no new notification for the same fault
-            line.update(message)
+            line.update(clean(message))
         else:
-            line = Static(message, id="load-error", classes="load-error", markup=False)
+            line = Static(clean(message), id="load-error", classes="load-error", markup=False)
             from screens.nav import NavBar
 
             bars = self.query(NavBar)

@@ -15,8 +15,8 @@ ROLE_STYLES = {"ratified": "bold green", "signed": "green", "endorsed": "green",
 
 
 def cell(value: object, style: str = "") -> Text:
-    """One line of literal text."""
-    return Text(one_line(value), style=style)
+    """One line of literal text; cut with "…" where its column is narrower."""
+    return Text(one_line(value), style=style, no_wrap=True, overflow="ellipsis")
 
 
 def trend(direction: str | None, flip: bool = False) -> Text:
@@ -47,7 +47,7 @@ def valued(value: str, field: dict, direction: str | None = None) -> Text:
     if field.get("scale_kind") == "ordinal":
         level = field.get("synonyms", {}).get(value, value)
         style = level_style(field["levels"], field["better"], level)
-    text = Text(one_line(value), style=style)
+    text = Text(one_line(value), style=style, no_wrap=True, overflow="ellipsis")
     if direction:
         text.append(" " + ARROWS[direction], style=DIRECTION_STYLES.get(direction, ""))
     return text
@@ -70,7 +70,8 @@ def add_columns(table, width: int, specs: list[tuple]) -> list[int]:
     widths = share_width(width - padding - fixed, caps)
     for i, spec in enumerate(specs):
         label, key, w = spec[:3]
-        table.add_column(Text(label), key=key, width=w or widths[i])
+        table.add_column(Text(label, no_wrap=True, overflow="ellipsis"), key=key,
+                         width=w or widths[i])
     return [spec[2] or widths[i] for i, spec in enumerate(specs)]
 
 

@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from tracker import criteria, queries, series
 from tracker.reports import history_note, history_value
-from tracker.text import one_line
+from tracker.text import clean, one_line
 from tracker.store import Store
 
 from screens.base import DataScreen
@@ -120,13 +120,13 @@ class DetailScreen(DataScreen):
         title = f"{ind['name']}  ·  {data.category_title}  ·  {ind['id']}"
         if ind["retired_at"]:
             title += f"  retired {ind['retired_at'][:10]}"
-        self.query_one("#title", Static).update(title)
+        self.query_one("#title", Static).update(clean(title))
         about = [ind["description"] or ""]
         if ind["aliases"]:
             about.append("Also known as: " + "; ".join(ind["aliases"]))
         if data.progress:
             about.append(data.progress)
-        self.query_one("#about", Static).update("\n".join(a for a in about if a))
+        self.query_one("#about", Static).update(clean("\n".join(a for a in about if a)))
         self._criteria(data)
         self._current(data)
         self._plots(data)
@@ -222,7 +222,7 @@ class DetailScreen(DataScreen):
         inside = sum(1 for r in latest.values() if r in queries.IN_ROLES)
         kind = "complete" if data.ledger and data.ledger["complete"] else "incomplete"
         note = f": {data.ledger['note']}" if data.ledger and data.ledger["note"] else ""
-        title.update(f"Members: {inside} participants, {kind} ledger{note}")
+        title.update(clean(f"Members: {inside} participants, {kind} ledger{note}"))
         add_columns(table, self.size.width - 2, [
             ("Party", None, 9), ("Name", None, 0), ("Role", None, 8), ("Date", None, 10),
             ("Conf.", None, 6), ("Source", None, 0)])

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Static
 
 from tracker import headline, trends
 from tracker.store import Store
+from tracker.text import clean
 
 from screens.base import DataScreen
 from screens.nav import NavBar
@@ -56,7 +57,7 @@ class ExplainScreen(DataScreen):
             return
         kind = "a floor" if f.kind == headline.FLOOR else "a count"
         self.query_one("#figure-title", Static).update(f"{f.label}: {f.text} · {kind}")
-        self.query_one("#figure-note", Static).update(f.note)
+        self.query_one("#figure-note", Static).update(clean(f.note))
         counted = sum(i.counted for i in f.items)
         unknown = sum(i.unknown for i in f.items)
         self.query_one("#items-title", Static).update(
@@ -94,7 +95,6 @@ class ExplainScreen(DataScreen):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
         url = self.urls.get(key, "")
         if url.startswith(("http://", "https://")):
-            self.app.open_url(url)
-            self.notify(f"Asked the browser to open {url}", timeout=4)
+            self.app.open_link(url)
         else:
             self.notify("No source for this item.", timeout=3)

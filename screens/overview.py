@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -12,6 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 from tracker import headline, series, trends
 from tracker.ledger_changes import window_changes
 from tracker.store import Store
+from tracker.text import one_line
 
 from screens.base import DataScreen
 from screens.nav import NavBar
@@ -132,9 +134,13 @@ class OverviewScreen(DataScreen):
         self.changes = {f"{c.indicator_id}|{c.field}|{c.as_of}|{c.party or ''}": c for c in data.changes}
         latest = self.query_one("#latest", DataTable)
         latest.clear(columns=True)
-        name_width = max([9, *(len(c.name) for c in data.changes)])
-        add_columns(latest, width, [("As of", None, 10), ("Indicator", None, 0, min(name_width, 48)),
-                                    ("Field", None, 14), ("Now", None, 0), ("Trend", None, 10)])
+        # Each text column as wide as its longest value where the terminal has room: a
+        # party's name in Field or a long indicator name is not cut while Now has spare.
+        need = lambda texts, least: max([least, *(cell_len(one_line(t)) for t in texts)])  # noqa: E731
+        add_columns(latest, width, [
+            ("As of", None, 10), ("Indicator", None, 0, need((c.name for c in data.changes), 9)),
+            ("Field", None, 0, need((c.label for c in data.changes), 5)),
+            ("Now", None, 0, need((c.new for c in data.changes), 3)), ("Trend", None, 10)])
         for c in data.changes:
             latest.add_row(cell(c.as_of), cell(c.name), cell(c.label), cell(c.new),
                            trend(c.direction, c.flip),

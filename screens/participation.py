@@ -41,6 +41,28 @@ def short_label(mechanism_id: str, name: str) -> str:
     return " ".join(words) or name[:12]
 
 
+def short_labels(mechanisms: list[tuple[str, str]]) -> dict[str, str]:
+    """Column headers, one per mechanism, never two alike: where two would read the same
+    (``reaim-blueprint`` and ``reaim-pathways`` both give ``REAIM``), each takes the start of
+    its next word, cut with an ellipsis (``REAIM Blue…``, ``REAIM Path…``)."""
+    from collections import Counter
+
+    labels = {mid: short_label(mid, name) for mid, name in mechanisms}
+    seen = Counter(labels.values())
+    for mid, name in mechanisms:
+        label = labels[mid]
+        if seen[label] < 2:
+            continue
+        words = [t for t in mid.split("-") if t not in _DROP]
+        rest = words[len(label.split()):]
+        if not rest:  # its whole id already shows: the other one gets the longer header
+            continue
+        room = max(4, 12 - len(label) - 1)
+        labels[mid] = f"{label} {rest[0].title()[:room - 1]}…" if len(rest[0]) > room \
+            else f"{label} {rest[0].title()}"
+    return labels
+
+
 @dataclass
 class Matrix:
     mechanisms: list[tuple[str, str]]
@@ -121,8 +143,9 @@ class ParticipationScreen(DataScreen):
         table.clear(columns=True)
         table.add_column(Text("Party"), key="party", width=24)
         table.add_column(Text("In"), key="count", width=3)
-        for mid, mname in data.mechanisms:
-            table.add_column(Text(short_label(mid, mname)), key=mid)
+        labels = short_labels(data.mechanisms)
+        for mid, _ in data.mechanisms:
+            table.add_column(Text(labels[mid]), key=mid)
         for p in parties:
             style = "bold" if p in PINNED else ""
             glyphs = []

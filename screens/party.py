@@ -178,8 +178,7 @@ class PartyScreen(DataScreen):
         if table is None:
             self.notify("Highlight a row of a table first.", timeout=2)
         elif url.startswith(("http://", "https://")):
-            self.app.open_url(url)
-            self.notify(f"Asked the browser to open {one_line(url)}", timeout=4, markup=False)
+            self.app.open_link(url)
         else:
             self.notify(f"No link: the source is {one_line(url) or 'unknown'}.", timeout=3,
                         markup=False)

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from tracker import queries, trends
 from tracker.store import Store
+from tracker.text import one_line
 
 from screens.base import DataScreen
 from screens.nav import NavBar
@@ -97,7 +98,7 @@ class TablesScreen(DataScreen):
         options = self.query_one("#categories", OptionList)
         if options.option_count != len(data.categories):
             options.clear_options()
-            options.add_options([Option(c["title"], id=c["id"]) for c in data.categories])
+            options.add_options([Option(one_line(c["title"]), id=c["id"]) for c in data.categories])
             options.highlighted = 0
         if not self.category and data.categories:
             self.category = data.categories[0]["id"]
@@ -156,7 +157,7 @@ class TablesScreen(DataScreen):
         label = next((f["label"] for f in cat["fields"] if f["field"] == self.sort_column),
                      self.sort_column.replace("_", " "))
         self.query_one("#table-title", Static).update(
-            f"{cat['title']} · {shown} · sorted by {label} {order} · window {self.app.window}")
+            f"{one_line(cat['title'])} · {shown} · sorted by {label} {order} · window {self.app.window}")
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id and event.option.id != self.category:

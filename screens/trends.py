@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,7 +14,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from tracker import trends
 from tracker.ledger_changes import window_changes
 from tracker.store import Store
-from tracker.text import shorten
+from tracker.text import one_line, shorten
 
 from screens.base import DataScreen
 from screens.nav import NavBar
@@ -49,6 +50,16 @@ change."""
 class Trends:
     since: str | None
     changes: list[trends.Change]
+
+
+def named(change, width: int) -> str:
+    """``indicator · field`` in ``width`` columns: the indicator's name is cut first, so
+    the field (or the party of a membership change) stays readable."""
+    label = one_line(change.label)
+    room = width - cell_len(label) - 3
+    if room < 8:  # too narrow for both: whole, and the cell ends in "…" where cut
+        return f"{one_line(change.name)} · {label}"
+    return f"{shorten(change.name, room)} · {label}"
 
 
 class TrendsScreen(DataScreen):
@@ -113,6 +124,13 @@ class TrendsScreen(DataScreen):
         # The note ("Why") gets the largest share, so the reason stays beside the change.
         rest = max(48, self.size.width - 10 - 9 - 2 * 6 - 2 - (2 * 8 + 30 if wide else 0))
         name, change = rest * 3 // 10, rest // 4
+        # What a column does not need goes to the others: the changes' own text first,
+        # then the note.
+        need_name = max([17, *(cell_len(one_line(f"{c.name} · {c.label}")) for c in shown)])
+        need_change = max([6, *(cell_len(one_line(f"{c.old} → {c.new}")) for c in shown)])
+        spare = max(0, change - need_change)
+        change -= spare
+        name = min(need_name, name + spare)
         why = rest - name - change
         specs = [("As of", None, 10), ("Indicator · field", None, name),
                  ("Change", None, change), ("Trend", None, 9), ("Why", None, why)]
@@ -121,7 +139,7 @@ class TrendsScreen(DataScreen):
             specs.append(("Source", None, 24))
         add_columns(table, self.size.width, specs)
         for c in ordered(shown, key, self.sort_reverse):
-            row = [cell(c.as_of), cell(f"{c.name} · {c.label}"), cell(f"{c.old} → {c.new}"),
+            row = [cell(c.as_of), cell(named(c, name)), cell(f"{c.old} → {c.new}"),
                    trend(c.direction, c.flip), cell(shorten(c.note or "", why))]
             if wide:
                 row[4:4] = [cell(c.confidence, "red" if c.confidence == "low" else "")]

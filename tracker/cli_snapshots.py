@@ -115,6 +115,12 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
 
     today = store.clock().date()
     start = engine.window_start(since, today)
+    if start and start > today.isoformat():  # nothing can have changed since a day to come
+        from tracker.errors import TrackerError
+
+        raise TrackerError(f"--since: {since!r} is after today, {today.isoformat()} "
+                           "(allowed: a date up to today, Nd, Nw, Nm or Ny (e.g. 30d, 1y), "
+                           "or all)")
     changes = window_changes(store.db, start)
     figures = headline.figures(store.db, start)
     stale = engine.review_due(store.db, today)
