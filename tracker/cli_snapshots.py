@@ -15,12 +15,15 @@ from tracker.text import count
 TREND_STYLES = {"better": "green", "worse": "red", "neutral": "yellow", "changed": "cyan"}
 
 
-def _trend(direction: str, flip: bool = False):
-    from rich.text import Text
-
+def _trend(direction: str, flip: bool = False, styled: bool = True):
+    """A direction's label, as a coloured Rich ``Text`` for a terminal, else plain text."""
     from tracker.trends import ARROWS
 
     label = f"{ARROWS[direction]} {direction}" + (" (flip)" if flip else "")
+    if not styled:
+        return label
+    from rich.text import Text
+
     return Text(label, style=TREND_STYLES.get(direction, ""))
 
 
@@ -123,6 +126,7 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
                     "ledgers could add more); `tracker trends --explain ID` lists what a "
                     "figure counts: " + ", ".join(f.id for f in figures) + ".")
     src = _sources(store.db, out)
+    styled = render.is_terminal(out)  # piped: plain strings, no Rich object per change
     if watch:  # a person's tables: the watched indicators' changes first, newest first
         from tracker.cli_config import watch_first
 
@@ -133,7 +137,8 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
     else:
         render.table(out, f"{count(len(changes), 'change')} since {start or 'the first record'}",
                      ["As of", "Indicator", "Field", "From", "To", "Trend", "Why", "Source"],
-                     [[c.as_of, c.name, c.label, c.old, c.new, _trend(c.direction, c.flip),
+                     [[c.as_of, c.name, c.label, c.old, c.new,
+                       _trend(c.direction, c.flip, styled),
                        shorten(c.note or ""), src(c.source)] for c in changes],
                      wrap=(1, 3, 4, 6, 7),
                      caption="Why: the note recorded with the new value, cut at 80 columns; "

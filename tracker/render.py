@@ -95,7 +95,8 @@ def table(out: TextIO, title: str | None, columns: Sequence[str], rows: Sequence
         out.write(f"{one_line(title)}\n")
     from rich.cells import cell_len  # display width: a CJK character takes two columns
 
-    lens = [[cell_len(c) for c in row] for row in [list(columns), *cells]]
+    lens = [[len(c) if c.isascii() else cell_len(c) for c in row]
+            for row in [list(columns), *cells]]
     widths = [max(col) for col in zip(*lens)]
     for row, sizes in zip([list(columns), *cells], lens):
         out.write("  ".join(c + " " * (w - n) for c, n, w in zip(row, sizes, widths))

@@ -175,7 +175,7 @@ def fields_of(db: Database, indicator_id: str):
     """The fields an indicator has observations of, by skipping along the history index."""
     field = ""
     while True:
-        row = db.execute(_FIRST_FIELD, [indicator_id, field]).fetchone()
+        row = db.conn.execute(_FIRST_FIELD, [indicator_id, field]).fetchone()
         if row is None:
             return
         field = row[0]
@@ -194,13 +194,13 @@ def field_steps(db: Database, indicator_id: str, field: str, since: str, until: 
     """
     start = ""
     if since:
-        for (as_of,) in db.execute(_BEFORE, [indicator_id, field, since]):
+        for (as_of,) in db.conn.execute(_BEFORE, [indicator_id, field, since]):
             if pad(as_of) < since:
                 start = as_of
                 break
     steps = []
     prev = last = None
-    for row in db.execute(_RANGE, [indicator_id, field, start, until]):
+    for row in db.conn.execute(_RANGE, [indicator_id, field, start, until]):
         if last is not None and row[0] != last[0]:
             prev = _step(steps, prev, last, since, until)
         last = row
