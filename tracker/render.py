@@ -90,20 +90,43 @@ def table(out: TextIO, title: str | None, columns: Sequence[str], rows: Sequence
             t.add_row(*row)
         con.print(t)
         return
-    cells = [[one_line(c.plain if hasattr(c, "plain") else c) for c in row] for row in rows]
     if title:
         out.write(f"{one_line(title)}\n")
-    from rich.cells import cell_len  # display width: a CJK character takes two columns
-
-    lens = [[len(c) if c.isascii() else cell_len(c) for c in row]
-            for row in [list(columns), *cells]]
-    widths = [max(col) for col in zip(*lens)]
-    for row, sizes in zip([list(columns), *cells], lens):
-        out.write("  ".join(c + " " * (w - n) for c, n, w in zip(row, sizes, widths))
-                  .rstrip() + "\n")
+    _aligned(out, [list(columns), *rows])
     if caption:
         out.write(f"{one_line(caption)}\n")
     out.write("\n")
+
+
+def _plain_column(col: tuple) -> list[str]:
+    """A column's cells as one-line text. A column of plain strings that are all printable,
+    with single spaces and none at either end (the usual case) is checked as a whole and
+    kept; any other goes cell by cell through :func:`one_line`."""
+    if set(map(type, col)) == {str}:
+        lines = "\n".join(col)
+        if "".join(col).isprintable() and "  " not in lines and "\n " not in lines \
+                and " \n" not in lines and lines[:1] != " " and lines[-1:] != " ":
+            return list(col)
+    return [one_line(c.plain if hasattr(c, "plain") else c) for c in col]
+
+
+def _aligned(out: TextIO, rows: list) -> None:
+    """Rows (the header first) as columns two spaces apart, padded to their display width
+    (a CJK character takes two columns), without trailing spaces."""
+    from rich.cells import cell_len
+
+    cols = []
+    for col in zip(*rows):
+        col = _plain_column(col)
+        if "".join(col).isascii():
+            width = max(map(len, col))
+            cols.append([c.ljust(width) for c in col])
+            continue
+        sizes: dict[str, int] = {}
+        lens = [sizes[c] if c in sizes else sizes.setdefault(c, cell_len(c)) for c in col]
+        width = max(lens)
+        cols.append([c + " " * (width - n) for c, n in zip(col, lens)])
+    out.writelines("  ".join(row).rstrip() + "\n" for row in zip(*cols))
 
 
 SHORT_CAP = 16

@@ -92,10 +92,12 @@ def shorten(value: object, width: int = NOTE_WIDTH) -> str:
 
     Widths are terminal cells (wide characters count double), measured by Rich.
     """
+    text = one_line(value)
+    if len(text) <= width and text.isascii():
+        return text  # no wide characters: the length is the width
     from rich.cells import cell_len
     from rich.text import Text
 
-    text = one_line(value)
     if cell_len(text) <= width:
         return text
     cut = Text(text)
