@@ -126,7 +126,9 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
                     "ledgers could add more); `tracker trends --explain ID` lists what a "
                     "figure counts: " + ", ".join(f.id for f in figures) + ".")
     src = _sources(store.db, out)
-    styled = render.is_terminal(out)  # piped: plain strings, no Rich object per change
+    # Piped: plain strings, one per direction, not a Rich object per change.
+    marks = None if render.is_terminal(out) else {
+        (d, f): _trend(d, f, styled=False) for d in engine.ARROWS for f in (False, True)}
     if watch:  # a person's tables: the watched indicators' changes first, newest first
         from tracker.cli_config import watch_first
 
@@ -138,8 +140,8 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
         render.table(out, f"{count(len(changes), 'change')} since {start or 'the first record'}",
                      ["As of", "Indicator", "Field", "From", "To", "Trend", "Why", "Source"],
                      [[c.as_of, c.name, c.label, c.old, c.new,
-                       _trend(c.direction, c.flip, styled),
-                       shorten(c.note or ""), src(c.source)] for c in changes],
+                       marks[c.direction, c.flip] if marks else _trend(c.direction, c.flip),
+                       shorten(c.note) if c.note else "", src(c.source)] for c in changes],
                      wrap=(1, 3, 4, 6, 7),
                      caption="Why: the note recorded with the new value, cut at 80 columns; "
                              "`tracker history ID` and --format json give it whole.")
