@@ -102,3 +102,14 @@ def test_trends_output_is_byte_identical(any_store, monkeypatch, fmt, window):
     print_trends(any_store, before, window, fmt, due=True)
     assert out.getvalue() == before.getvalue()
     assert window_changes is not None
+
+
+@pytest.mark.parametrize("sql,params", [
+    (trends._FIRST_FIELD, 2), (trends._BEFORE, 3), (trends._RANGE, 4), (newest._DOWN, 3),
+    (newest._NEWEST, 2)])
+def test_change_queries_seek_an_index_in_its_order(store, sql, params):
+    """Every read of the engine is a range seek SQLite bounds by the index (no scan, no
+    CASE on padded dates) and returns rows in index order (no temporary sort)."""
+    plan = " ".join(r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + sql, ["x"] * params))
+    assert plan.startswith("SEARCH observations USING")
+    assert "INDEX" in plan and "TEMP B-TREE" not in plan and "SCAN" not in plan
