@@ -255,10 +255,30 @@ def as_json(out: TextIO, data: Any) -> None:
     """Print ``data`` as JSON: indented for a person on a terminal, compact (and much
     faster to write) for scripts and files."""
     if _isatty(out):  # FORCE_COLOR colours tables; JSON stays compact for scripts
-        text = json.dumps(data, indent=2, ensure_ascii=False)
+        out.write(escape_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
+        return
+    _stream_json(out, data)
+    out.write("\n")
+
+
+def _compact(data: Any) -> str:
+    return escape_json(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def _stream_json(out: TextIO, data: Any, depth: int = 0) -> None:
+    """Compact JSON written piece by piece (the same bytes as one ``json.dumps``): a long
+    list of changes never exists twice in memory as one string and its escaped copy."""
+    if depth < 2 and isinstance(data, list) and data:
+        for i, item in enumerate(data):
+            out.write(("," if i else "[") + _compact(item))
+        out.write("]")
+    elif depth < 1 and isinstance(data, dict) and data and all(type(k) is str for k in data):
+        for i, (key, value) in enumerate(data.items()):
+            out.write(("," if i else "{") + _compact(key) + ":")
+            _stream_json(out, value, depth + 1)
+        out.write("}")
     else:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    out.write(escape_json(text) + "\n")
+        out.write(_compact(data))
 
 
 def as_csv(out: TextIO, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
