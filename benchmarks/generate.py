@@ -52,15 +52,17 @@ indicators: []
 LEVELS = ["Very low", "Low", "Moderate", "High", "Very high"]
 
 
-def build(folder: Path) -> tuple[Path, Path]:
-    """Write ``large.db`` and its catalog into ``folder``; return both paths."""
+def build(folder: Path, observations: int = OBSERVATIONS) -> tuple[Path, Path]:
+    """Write a store of ``observations`` observations and its catalog into ``folder``
+    (``large.db`` for the default size, ``large-N.db`` otherwise); return both paths."""
     folder.mkdir(parents=True, exist_ok=True)
-    db_path, catalog_path = folder / "large.db", folder / "large-catalog.yaml"
+    stem = "large" if observations == OBSERVATIONS else f"large-{observations}"
+    db_path, catalog_path = folder / f"{stem}.db", folder / "large-catalog.yaml"
     catalog_path.write_text(CATALOG)
-    marker = folder / "large.done"
-    if marker.exists() and db_path.exists() and marker.read_text() == _stamp():
+    marker = folder / f"{stem}.done"
+    if marker.exists() and db_path.exists() and marker.read_text() == _stamp(observations):
         return db_path, catalog_path
-    for stale in folder.glob("large.db*"):
+    for stale in folder.glob(f"{stem}.db*"):
         stale.unlink()
     rng = random.Random(SEED)
     store = Store.open(db_path, clock=lambda: dt.datetime(2026, 11, 22, tzinfo=dt.timezone.utc))
@@ -95,7 +97,7 @@ def build(folder: Path) -> tuple[Path, Path]:
         db["indicators"].insert_all(indicators)
         by_cat = {c: [f for cc, f, _ in fields if cc == c] for c in cats}
         rows = []
-        per = OBSERVATIONS // INDICATORS
+        per = observations // INDICATORS
         for ind in indicators:
             names = by_cat[ind["category_id"]]
             for k in range(per):
@@ -144,12 +146,12 @@ def build(folder: Path) -> tuple[Path, Path]:
         store.set_meta("catalog_digest", hashlib.sha256(catalog_path.read_bytes()).hexdigest())
     db.execute("ANALYZE")
     store.close()
-    marker.write_text(_stamp())
+    marker.write_text(_stamp(observations))
     return db_path, catalog_path
 
 
-def _stamp() -> str:
-    return f"{SEED}-{INDICATORS}-{OBSERVATIONS}-{MECHANISMS}-{PARTIES}-{SOURCES}-v1"
+def _stamp(observations: int) -> str:
+    return f"{SEED}-{INDICATORS}-{observations}-{MECHANISMS}-{PARTIES}-{SOURCES}-v1"
 
 
 if __name__ == "__main__":
@@ -157,5 +159,6 @@ if __name__ == "__main__":
     import time
 
     t = time.perf_counter()
-    print(build(Path(sys.argv[1] if len(sys.argv) > 1 else "benchmarks/.data")))
+    print(build(Path(sys.argv[1] if len(sys.argv) > 1 else "benchmarks/.data"),
+                int(sys.argv[2]) if len(sys.argv) > 2 else OBSERVATIONS))
     print(f"{time.perf_counter() - t:.1f}s")

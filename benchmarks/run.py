@@ -62,18 +62,65 @@ def run_quiet(cmd: list[str], env: dict | None = None) -> None:
 
 # ---------------------------------------------------------------------------- measurements
 
+def checked(name: str, ours: str, floor: str, contained: bool = False) -> bool:
+    """Whether the product's output equals the floor's (or holds it whole, for a floor that
+    prints one part of the output); a floor that disagrees is a failure, not a figure."""
+    same = floor in ours if contained else ours == floor
+    if not same:
+        RESULTS.append((name, "", "", 0, 0, "FAIL"))
+        where = next((i for i, (a, b) in enumerate(zip(ours, floor)) if a != b),
+                     min(len(ours), len(floor)))
+        print(f"FAIL  {name}: the floor's output differs from the product's (first at "
+              f"character {where}: {ours[where:where + 60]!r} against "
+              f"{floor[where:where + 60]!r}); not timed", flush=True)
+    return same
+
+
+def run_measured(cmd: list[str], env: dict | None = None) -> tuple[str, float, int]:
+    """Run a command; return its output, its wall time and its peak resident memory (from
+    GNU time: a child forked from this large process would inherit its high-water mark)."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("r", suffix=".rss") as rss:
+        start = time.perf_counter()
+        out = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss.name, *cmd],
+                             stdout=subprocess.PIPE, env=env, check=True).stdout
+        elapsed = time.perf_counter() - start
+        peak = int(rss.read().split()[-1]) * 1024
+    return out.decode(), elapsed, peak
+
+
+def command(name: str, ours: list[str], floor: list[str], repeat: int, budget: float,
+            memory_budget: float | None = None, env: dict | None = None,
+            contained: bool = False) -> float | None:
+    """A whole command in a fresh process against a stdlib script printing the same."""
+    env = {**os.environ, "TRACKER_NOW": NOW, **(env or {})}
+    ours_out = run_measured(ours, env)
+    floor_out = run_measured(floor, env)
+    if not checked(name, ours_out[0], floor_out[0], contained):
+        return None
+    runs = [run_measured(ours, env) for _ in range(repeat)]
+    floors = [run_measured(floor, env) for _ in range(repeat)]
+    t = statistics.median(r[1] for r in runs)
+    record(name, t, statistics.median(r[1] for r in floors), budget,
+           note="floor: " + " ".join(Path(a).name for a in floor[1:3]) + " (output checked equal)")
+    if memory_budget is not None:
+        record(name + ", peak memory", max(r[2] for r in runs) / 2**20,
+               max(r[2] for r in floors) / 2**20, memory_budget, unit=" MiB",
+               note="peak resident set of the process, against the floor's")
+    return t
+
+
 def cli_start(small_db: Path, repeat: int) -> None:
     env = {**os.environ, "TRACKER_NOW": NOW}
     cmd = [*tracker_cmd(), "--db", str(small_db), "list"]
     run_quiet(cmd, env)  # first run syncs the shipped catalog
-    floor = median_time(lambda: run_quiet([sys.executable, "-c",
-                                           "import click, sqlite_utils, yaml"]), repeat)
-    ours = median_time(lambda: run_quiet(cmd, env), repeat)
-    record("CLI start: tracker list (shipped catalog)", ours, floor, 1.5,
-           note="floor: python -c 'import click, sqlite_utils, yaml'")
+    command("CLI start: tracker list (shipped catalog)", cmd,
+            [sys.executable, str(HERE / "floors.py"), "list", str(small_db)], repeat, 2.0)
 
 
-def first_paint(small_db: Path, large_db: Path, large_catalog: Path, repeat: int) -> None:
+def first_paint(small_db: Path, stores: dict[int, Path], large_catalog: Path,
+                repeat: int) -> None:
     from tracker.paths import shipped_catalog_path
 
     def paint(*args: str) -> dict:
@@ -88,71 +135,92 @@ def first_paint(small_db: Path, large_db: Path, large_catalog: Path, repeat: int
 
     minimal = median_of(["minimal"])
     small = median_of(["tracker", str(small_db), str(shipped_catalog_path())])
-    large = median_of(["tracker", str(large_db), str(large_catalog)])
-    record("Dashboard first paint, shipped catalog", small["paint"], minimal["paint"], 1.5,
-           note=f"data shown at {small['data']:.2f}s")
-    record("Dashboard first paint, large store", large["paint"], minimal["paint"], 2.0,
-           note=f"data shown at {large['data']:.2f}s")
-    print(f"INFO  Screen switch with its data: shipped catalog {small['switch']:.3f}s, "
-          f"large store {large['switch']:.3f}s", flush=True)
+    record("Dashboard data shown, shipped catalog", small["data"], minimal["data"], 1.5,
+           note=f"first paint {small['paint']:.2f}s; floor: a minimal Textual app showing "
+                "20 rows")
+    sizes = sorted(stores)
+    large = {n: median_of(["tracker", str(stores[n]), str(large_catalog)]) for n in sizes}
+    for n in sizes[1:]:
+        record(f"Dashboard data shown, {n:,} observations", large[n]["data"],
+               minimal["data"], 2.0, note=f"first paint {large[n]['paint']:.2f}s")
+    small_n, big_n = sizes[0], sizes[-1]
+    record(f"Overview data shown, {big_n:,} against {small_n:,} observations (flat)",
+           large[big_n]["data"], large[small_n]["data"], 1.3)
+    record(f"Screen switch with its data, {big_n:,} against {small_n:,} observations (flat)",
+           large[big_n]["switch"], large[small_n]["switch"], 1.3,
+           note=f"shipped catalog {small['switch']:.3f}s")
 
 
-FLOOR_CHANGES = """
-WITH steps AS (
-  SELECT o.indicator_id, o.field, o.value, o.as_of, o.source,
-         LAG(o.value) OVER (PARTITION BY o.indicator_id, o.field
-                            ORDER BY o.as_of, o.recorded_at, o.id) AS old
-  FROM observations o
-)
-SELECT * FROM steps WHERE old IS NOT NULL AND old != value AND as_of >= ?
-ORDER BY as_of DESC
-"""
-FLOOR_HISTORY = ("SELECT field, as_of, value, origin, confidence, source, note FROM "
-                 "observations WHERE indicator_id = ? ORDER BY field, as_of, recorded_at, id")
-FLOOR_CURRENT = """
-SELECT o.indicator_id, o.field, o.value, o.as_of, o.source FROM (
-  SELECT *, ROW_NUMBER() OVER (PARTITION BY indicator_id, field
-                               ORDER BY as_of DESC, recorded_at DESC, id DESC) AS rank
-  FROM observations) AS o WHERE rank = 1
-"""
+SINCE = "2025-11-22"
+"""The benchmark's one-year window (the clock is fixed at NOW)."""
 
 
-def queries(large_db: Path, large_catalog: Path, repeat: int) -> None:
-    """The commands' work on an open store (process start is measured by CLI start)."""
+def queries(db: Path, repeat: int, label: str) -> dict[str, float]:
+    """The commands' work on an open store (process start is measured by CLI start),
+    each against a stdlib floor whose output is checked equal first."""
     import datetime as dt
     import io
 
+    import floors
     from tracker import export, reports
     from tracker.cli_snapshots import print_trends
     from tracker.store import Store
 
     clock = lambda: dt.datetime(2026, 11, 22, 12, tzinfo=dt.timezone.utc)  # noqa: E731
-    store = Store.open(large_db, clock=clock)
-    since = "2025-11-22"
+    store = Store.open(db, clock=clock)
+    conn = sqlite3.connect(db)
+    figures = {}
 
-    def floor(sql: str, params: list):
+    def product(fn):
         def go():
-            conn = sqlite3.connect(large_db)
-            conn.execute(sql, params).fetchall()
-            conn.close()
+            out = io.StringIO()
+            fn(out)
+            return out.getvalue()
         return go
 
-    record("tracker history ID (large store)",
-           median_time(lambda: reports.history(store.db, io.StringIO(), "ind-0100", None,
-                                               "json"), repeat * 10),
-           median_time(floor(FLOOR_HISTORY, ["ind-0100"]), repeat * 10), 3.0,
-           note="floor: the same rows in one SELECT, on a fresh connection")
-    record("tracker trends --since 1y --format json (large store)",
-           median_time(lambda: print_trends(store, io.StringIO(), "1y", "json"), repeat),
-           median_time(floor(FLOOR_CHANGES, [since]), repeat), 3.0,
-           note="floor: one LAG query over the observations")
-    export_floor = f"SELECT * FROM ({FLOOR_CURRENT}) UNION ALL SELECT indicator_id, field, " \
-                   f"value, as_of, source FROM ({FLOOR_CHANGES})"
-    record("tracker export (large store)",
-           median_time(lambda: export.build(store, "md"), repeat),
-           median_time(floor(export_floor, [since]), repeat), 3.0,
-           note="floor: current values and the year's changes in one query")
+    cases = [
+        ("tracker history ind-0100", 10, 1.5, False,
+         product(lambda out: reports.history(store.db, out, "ind-0100", None, "table")),
+         lambda: floors.history_table(conn, "ind-0100")),
+        ("tracker trends --since 1y (table, piped)", 1, 1.5, True,
+         product(lambda out: print_trends(store, out, "1y", "table")),
+         lambda: floors.trends_table(conn, SINCE)),
+        ("tracker export (Markdown)", 1, 1.5, True,
+         lambda: export.build(store, "md").text,
+         lambda: floors.export_changes(conn, _export_start(conn))),
+    ]
+    for name, times, budget, contained, ours, floor in cases:
+        name = f"{name} ({label})"
+        if not checked(name, ours(), floor(), contained):
+            continue
+        t = median_time(ours, repeat * times)
+        record(name, t, median_time(floor, repeat * times), budget,
+               note="floor: the same output from sqlite3" + (" (its part of it)"
+                                                             if contained else ""))
+        figures[name.rsplit(" (", 1)[0]] = t
+    conn.close()
     store.close()
+    return figures
+
+
+def _export_start(conn: sqlite3.Connection) -> str:
+    """The export's default window: a year before the data's latest as-of date."""
+    latest = conn.execute("SELECT max(as_of) FROM current_values").fetchone()[0]
+    year, rest = int(latest[:4]), latest[4:10]
+    return f"{year - 1}{rest}"
+
+
+def commands(db: Path, catalog: Path, repeat: int, label: str) -> None:
+    """Whole commands on the large store as a user runs them (piped): time and peak memory
+    against a stdlib script printing the same."""
+    base = [*tracker_cmd(), "--db", str(db), "--catalog", str(catalog)]
+    floor = [sys.executable, str(HERE / "floors.py")]
+    command(f"tracker trends --since 1y, whole command ({label})",
+            [*base, "trends", "--since", "1y"], [*floor, "trends", str(db), SINCE],
+            repeat, 1.5, memory_budget=2.0, contained=True)
+    command(f"tracker history ind-0100, whole command ({label})",
+            [*base, "history", "ind-0100"], [*floor, "history", str(db), "ind-0100"],
+            repeat, 2.0, memory_budget=2.0)
 
 
 def sync_cost(tmp: Path, repeat: int) -> None:
@@ -275,8 +343,9 @@ def refresh_memory(tmp: Path) -> None:
     data = json.loads(out.stdout.strip().splitlines()[-1])
     assert data["status"] == ["ok"], data
     peak = data["peak"] - data["before"]
-    record("Refresh memory: a 50 MB CSV source", peak / 2**20, size / 2**20, 2.0, unit=" MiB",
-           note="peak resident memory above the process's baseline, against the file size")
+    record("Refresh memory: a 50 MB CSV source", peak / 2**20, size / 2**20, 0.5, unit=" MiB",
+           note="peak resident memory above the process's baseline, against the file size: "
+                "a body held in memory alone is 1x")
 
 
 def main() -> int:
@@ -284,26 +353,52 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="runs per figure (median)")
     parser.add_argument("--data", default=str(HERE / ".data"),
                         help="where the generated stores are kept between runs")
+    parser.add_argument("--size", type=int, default=1_000_000,
+                        help="observations in the large store (e.g. 5000000); the figures "
+                             "are also taken at 100,000 to print their scaling")
+    parser.add_argument("--only", choices=["start", "paint", "queries", "commands", "sync",
+                                           "refresh"], action="append",
+                        help="run only these groups (repeatable)")
     args = parser.parse_args()
     data = Path(args.data)
     data.mkdir(parents=True, exist_ok=True)
+    only = set(args.only or ["start", "paint", "queries", "commands", "sync", "refresh"])
     start = time.perf_counter()
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}", flush=True)
-    print("Building the large store (cached after the first run)...", flush=True)
-    large_db, large_catalog = build(data)
+    print("Building the stores (cached after the first run)...", flush=True)
+    small_n = 100_000
+    stores = {n: build(data, n)[0] for n in sorted({small_n, args.size})}
+    large_catalog = data / "large-catalog.yaml"
     small_db = data / "small.db"
     for stale in data.glob("small.db*"):
         stale.unlink()
     work = data / "work"
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir()
-    cli_start(small_db, args.repeat * 2)
-    first_paint(small_db, large_db, large_catalog, max(3, args.repeat - 2))
-    queries(large_db, large_catalog, max(3, args.repeat - 2))
-    sync_cost(work, args.repeat)
-    refresh_time(work, max(3, args.repeat - 2))
-    refresh_memory(data)
+    if "start" in only:
+        cli_start(small_db, args.repeat * 2)
+    if "paint" in only:
+        if not small_db.exists():
+            cli_start(small_db, 1)
+        first_paint(small_db, stores, large_catalog, max(3, args.repeat - 2))
+    if "queries" in only:
+        scaled = {n: queries(db, max(3, args.repeat - 2), f"{n:,} observations")
+                  for n, db in stores.items()}
+        for name, t in scaled.get(args.size, {}).items():
+            if small_n in scaled and name in scaled[small_n] and args.size != small_n:
+                print(f"INFO  scaling {small_n:,} -> {args.size:,}: {name}: "
+                      f"{scaled[small_n][name]:.3f}s -> {t:.3f}s = "
+                      f"{t / scaled[small_n][name]:.1f}x for {args.size / small_n:.0f}x the "
+                      "observations", flush=True)
+    if "commands" in only:
+        commands(stores[args.size], large_catalog, max(3, args.repeat - 2),
+                 f"{args.size:,} observations")
+    if "sync" in only:
+        sync_cost(work, args.repeat)
+    if "refresh" in only:
+        refresh_time(work, max(3, args.repeat - 2))
+        refresh_memory(data)
     failed = [r for r in RESULTS if not r[5].startswith("PASS")]
     print(f"\n{len(RESULTS) - len(failed)} of {len(RESULTS)} budgets met "
           f"in {time.perf_counter() - start:.0f}s", flush=True)

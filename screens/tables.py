@@ -84,9 +84,9 @@ class TablesScreen(DataScreen):
 
     def fetch(self, store: Store) -> Tables:
         since = trends.window_start(self.app.window, self.app.today())
-        moves: dict[tuple[str, str], str] = {}
-        for c in sorted(trends.changes(store.db, since), key=lambda c: trends.pad(c.as_of)):
-            moves[(c.indicator_id, c.field)] = c.direction
+        from tracker.newest import latest_moves
+
+        moves = latest_moves(store.db, since)  # each field's latest change: a few rows each
         from tracker import criteria
 
         fits = {m: c.fit.level + ("*" if c.fit.provisional else "")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from rich.text import Text
 
 from tracker import render
@@ -54,3 +56,19 @@ def test_links_show_a_short_label():
 def test_clean_removes_controls_but_keeps_text():
     assert clean("a\x00b\x1b[2Jc\x9bd\te\nf") == "abcd\te\nf"
     assert clean(None) == ""
+
+
+@pytest.mark.parametrize("data", [
+    {"a": [1, {"b": "\u202e x\x1b[31m"}], "c": {}, "d": [], "e": None},
+    [], {}, [[1, 2], [3]], {"x": [{"y": [1, "é"]}]}, "s", None, {1: 2}, [{"k": "\u200b"}]])
+def test_piped_json_is_written_in_pieces_with_the_same_bytes(data):
+    import io
+    import json
+
+    from tracker import render
+    from tracker.text import escape_json
+
+    out = io.StringIO()
+    render.as_json(out, data)
+    assert out.getvalue() == escape_json(json.dumps(data, ensure_ascii=False,
+                                                    separators=(",", ":"))) + "\n"

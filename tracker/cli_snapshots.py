@@ -15,12 +15,15 @@ from tracker.text import count
 TREND_STYLES = {"better": "green", "worse": "red", "neutral": "yellow", "changed": "cyan"}
 
 
-def _trend(direction: str, flip: bool = False):
-    from rich.text import Text
-
+def _trend(direction: str, flip: bool = False, styled: bool = True):
+    """A direction's label, as a coloured Rich ``Text`` for a terminal, else plain text."""
     from tracker.trends import ARROWS
 
     label = f"{ARROWS[direction]} {direction}" + (" (flip)" if flip else "")
+    if not styled:
+        return label
+    from rich.text import Text
+
     return Text(label, style=TREND_STYLES.get(direction, ""))
 
 
@@ -144,6 +147,9 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
                     "ledgers could add more); `tracker trends --explain ID` lists what a "
                     "figure counts: " + ", ".join(f.id for f in figures) + ".")
     src = _sources(store.db, out)
+    # Piped: plain strings, one per direction, not a Rich object per change.
+    marks = None if render.is_terminal(out) else {
+        (d, f): _trend(d, f, styled=False) for d in engine.ARROWS for f in (False, True)}
     if watch:  # a person's tables: the watched indicators' changes first, newest first
         from tracker.cli_config import watch_first
 
@@ -156,8 +162,9 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
         render.table(out, f"{count(len(changes), 'change')} since {start or 'the first record'}"
                           f"{f' up to {end}' if end else ''}",
                      ["As of", "Indicator", "Field", "From", "To", "Trend", "Why", "Source"],
-                     [[c.as_of, c.name, c.label, c.old, c.new, _trend(c.direction, c.flip),
-                       shorten(c.note or ""), src(c.source)] for c in changes],
+                     [[c.as_of, c.name, c.label, c.old, c.new,
+                       marks[c.direction, c.flip] if marks else _trend(c.direction, c.flip),
+                       shorten(c.note) if c.note else "", src(c.source)] for c in changes],
                      wrap=(1, 3, 4, 6, 7),
                      caption="Why: the note recorded with the new value, cut at 80 columns; "
                              "`tracker history ID` and --format json give it whole.")

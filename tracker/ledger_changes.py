@@ -92,6 +92,11 @@ def window_changes(db: Database, since: str | None = None, until: str | None = N
 
     With ``limit``, only the newest ``limit`` changes (field flips are then not looked for).
     """
-    found = trends.changes(db, since, until, limit=limit) + ledger_changes(db, since, until)
-    found.sort(key=_order, reverse=True)
-    return found if limit is None else found[:limit]
+    from heapq import merge
+    from itertools import islice
+
+    # Both lists are newest first already: merging them keeps the order one sort of the
+    # two would give (field changes before membership changes on equal keys).
+    found = merge(trends.changes(db, since, until, limit=limit), ledger_changes(db, since, until),
+                  key=_order, reverse=True)
+    return list(found if limit is None else islice(found, limit))

@@ -90,19 +90,43 @@ def table(out: TextIO, title: str | None, columns: Sequence[str], rows: Sequence
             t.add_row(*row)
         con.print(t)
         return
-    cells = [[one_line(c.plain if hasattr(c, "plain") else c) for c in row] for row in rows]
     if title:
         out.write(f"{one_line(title)}\n")
-    from rich.cells import cell_len  # display width: a CJK character takes two columns
-
-    lens = [[cell_len(c) for c in row] for row in [list(columns), *cells]]
-    widths = [max(col) for col in zip(*lens)]
-    for row, sizes in zip([list(columns), *cells], lens):
-        out.write("  ".join(c + " " * (w - n) for c, n, w in zip(row, sizes, widths))
-                  .rstrip() + "\n")
+    _aligned(out, [list(columns), *rows])
     if caption:
         out.write(f"{one_line(caption)}\n")
     out.write("\n")
+
+
+def _plain_column(col: tuple) -> list[str]:
+    """A column's cells as one-line text. A column of plain strings that are all printable,
+    with single spaces and none at either end (the usual case) is checked as a whole and
+    kept; any other goes cell by cell through :func:`one_line`."""
+    if set(map(type, col)) == {str}:
+        lines = "\n".join(col)
+        if "".join(col).isprintable() and "  " not in lines and "\n " not in lines \
+                and " \n" not in lines and lines[:1] != " " and lines[-1:] != " ":
+            return list(col)
+    return [one_line(c.plain if hasattr(c, "plain") else c) for c in col]
+
+
+def _aligned(out: TextIO, rows: list) -> None:
+    """Rows (the header first) as columns two spaces apart, padded to their display width
+    (a CJK character takes two columns), without trailing spaces."""
+    from rich.cells import cell_len
+
+    cols = []
+    for col in zip(*rows):
+        col = _plain_column(col)
+        if "".join(col).isascii():
+            width = max(map(len, col))
+            cols.append([c.ljust(width) for c in col])
+            continue
+        sizes: dict[str, int] = {}
+        lens = [sizes[c] if c in sizes else sizes.setdefault(c, cell_len(c)) for c in col]
+        width = max(lens)
+        cols.append([c + " " * (width - n) for c, n in zip(col, lens)])
+    out.writelines("  ".join(row).rstrip() + "\n" for row in zip(*cols))
 
 
 SHORT_CAP = 16
@@ -231,10 +255,30 @@ def as_json(out: TextIO, data: Any) -> None:
     """Print ``data`` as JSON: indented for a person on a terminal, compact (and much
     faster to write) for scripts and files."""
     if _isatty(out):  # FORCE_COLOR colours tables; JSON stays compact for scripts
-        text = json.dumps(data, indent=2, ensure_ascii=False)
+        out.write(escape_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
+        return
+    _stream_json(out, data)
+    out.write("\n")
+
+
+def _compact(data: Any) -> str:
+    return escape_json(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def _stream_json(out: TextIO, data: Any, depth: int = 0) -> None:
+    """Compact JSON written piece by piece (the same bytes as one ``json.dumps``): a long
+    list of changes never exists twice in memory as one string and its escaped copy."""
+    if depth < 2 and isinstance(data, list) and data:
+        for i, item in enumerate(data):
+            out.write(("," if i else "[") + _compact(item))
+        out.write("]")
+    elif depth < 1 and isinstance(data, dict) and data and all(type(k) is str for k in data):
+        for i, (key, value) in enumerate(data.items()):
+            out.write(("," if i else "{") + _compact(key) + ":")
+            _stream_json(out, value, depth + 1)
+        out.write("}")
     else:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    out.write(escape_json(text) + "\n")
+        out.write(_compact(data))
 
 
 def as_csv(out: TextIO, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

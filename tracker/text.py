@@ -32,13 +32,18 @@ def clean(value: object) -> str:
     if value is None:
         return ""
     text = str(value)
+    if text.isprintable():  # every hostile character, ESC included, is a Cc or Cf one
+        return text
     text = _ANSI.sub("", text)
     return _HOSTILE.sub("", text)
 
 
 def one_line(value: object) -> str:
     """Return ``value`` cleaned and folded onto one line."""
-    return " ".join(clean(value).split())
+    text = clean(value)
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text  # already one line with single spaces: nothing to fold
+    return " ".join(text.split())
 
 
 def escape_json(text: str) -> str:
@@ -87,10 +92,12 @@ def shorten(value: object, width: int = NOTE_WIDTH) -> str:
 
     Widths are terminal cells (wide characters count double), measured by Rich.
     """
+    text = one_line(value)
+    if len(text) <= width and text.isascii():
+        return text  # no wide characters: the length is the width
     from rich.cells import cell_len
     from rich.text import Text
 
-    text = one_line(value)
     if cell_len(text) <= width:
         return text
     cut = Text(text)

@@ -159,78 +159,110 @@ PADDED = ("CASE length({0}) WHEN 4 THEN {0} || '-01-01' WHEN 7 THEN {0} || '-01'
           "ELSE {0} END")
 """SQL for a partial date as its first day (the same rule as :func:`pad`)."""
 
-_P = PADDED.format
-CHANGES_SQL = f"""
-WITH recent AS (
-  SELECT indicator_id, field, as_of, value, source, confidence, origin, note, id, recorded_at
-  FROM observations o
-  WHERE o.as_of >= substr(:since, 1, 4) AND {_P("o.as_of")} >= :since
-    AND {_P("o.as_of")} <= :until AND o.withdrawn_at IS NULL {{where}}
-), pairs AS (
-  SELECT DISTINCT indicator_id, field FROM recent
-), before AS (
-  SELECT o.indicator_id, o.field, o.as_of, o.value, o.source, o.confidence, o.origin, o.note,
-         o.id, o.recorded_at
-  FROM pairs p JOIN observations o ON o.id = (
-    SELECT b.id FROM observations b
-    WHERE b.indicator_id = p.indicator_id AND b.field = p.field AND {_P("b.as_of")} < :since
-      AND b.withdrawn_at IS NULL
-    ORDER BY b.as_of DESC, b.recorded_at DESC, b.id DESC LIMIT 1)
-), effective AS (
-  SELECT indicator_id, field, as_of, value, source, confidence, origin, note,
-         max(recorded_at || printf('%012d', id)) AS latest
-  FROM (SELECT * FROM recent UNION ALL SELECT * FROM before)
-  GROUP BY indicator_id, field, as_of
-), steps AS (
-  SELECT e.*, LAG(value) OVER w AS old, LAG(as_of) OVER w AS old_as_of
-  FROM effective e WINDOW w AS (PARTITION BY indicator_id, field ORDER BY as_of)
-)
-SELECT s.indicator_id, s.field, s.old, s.value, s.old_as_of, s.as_of, s.source,
-       s.confidence, s.origin, s.note, i.name, i.category_id
-FROM steps s JOIN indicators i ON i.id = s.indicator_id
-WHERE i.retired_at IS NULL AND s.old IS NOT NULL AND s.old != s.value
-  AND {_P("s.as_of")} >= :since
-"""
-"""Every step from one value to another within a window: the observations dated in it,
-plus the last one before it for each field, reduced to the latest claim per date and
-compared with the one before. Only the window's rows are read, by index."""
+_FIRST_FIELD = ("SELECT field FROM observations WHERE indicator_id = ? AND field > ? "
+                "ORDER BY field LIMIT 1")
+"""The next field an indicator has observations of: one seek on the history index."""
+_BEFORE = ("SELECT as_of FROM observations WHERE indicator_id = ? AND field = ? AND as_of < ? "
+           "AND withdrawn_at IS NULL ORDER BY as_of DESC, recorded_at DESC, id DESC")
+"""A field's observations before a date, newest first (index order, no sort)."""
+_RANGE = ("SELECT as_of, value, source, confidence, origin, note FROM observations "
+          "WHERE indicator_id = ? AND field = ? AND as_of >= ? AND as_of <= ? "
+          "AND withdrawn_at IS NULL ORDER BY as_of, recorded_at, id")
+"""A field's observations from a date to another, in index order (no sort)."""
+
+
+def fields_of(db: Database, indicator_id: str):
+    """The fields an indicator has observations of, by skipping along the history index."""
+    field = ""
+    while True:
+        row = db.conn.execute(_FIRST_FIELD, [indicator_id, field]).fetchone()
+        if row is None:
+            return
+        field = row[0]
+        yield field
+
+
+def field_steps(db: Database, indicator_id: str, field: str, since: str, until: str):
+    """A field's steps dated ``since <= as_of <= until`` (padded dates), oldest first, as
+    (old, old_as_of, row) with row the new value's (as_of, value, source, confidence, origin,
+    note): the field's value at a date is its latest claim for that date.
+
+    Reads only the field's range of the history index, from the last value before the
+    window. Raw dates bound the range (``as_of < since`` holds for every date whose padded
+    form does, and ``as_of <= until`` for every one whose padded form is within); the
+    padded comparison then decides on the few rows at the edges.
+    """
+    start = ""
+    if since:
+        for (as_of,) in db.conn.execute(_BEFORE, [indicator_id, field, since]):
+            if pad(as_of) < since:
+                start = as_of
+                break
+    steps = []
+    prev = last = None
+    for row in db.conn.execute(_RANGE, [indicator_id, field, start, until]):
+        if last is not None and row[0] != last[0]:
+            prev = _step(steps, prev, last, since, until)
+        last = row
+    if last is not None:
+        _step(steps, prev, last, since, until)
+    return steps
+
+
+def _step(steps: list, prev, claim, since: str, until: str):
+    """Record ``claim`` (a date's latest) as a step from ``prev`` if it is one; return the
+    value a later date steps from."""
+    padded = pad(claim[0])
+    if since and padded < since:
+        return claim  # the value before the window: where its first step starts
+    if padded > until:
+        return prev
+    if prev is not None and prev[1] != claim[1]:
+        steps.append((prev[1], prev[0], claim))
+    return claim
 
 
 def changes(db: Database, since: str | None = None, until: str | None = None,
             ids: list[str] | None = None, limit: int | None = None) -> list[Change]:
     """Every change with ``since <= as_of <= until`` (padded dates), newest first.
 
-    The work is one SQL query with window functions; Python only adds directions and flips.
-    With ``limit``, only the newest changes are returned and flips are not looked for.
+    Each field is read by a range seek on the history index from its last value before the
+    window (see :func:`field_steps`); the cost follows the window, not the store. With
+    ``limit``, only the newest changes, found by walking back from the newest observations
+    (see :func:`newest_changes`), and flips are not looked for.
     """
-    scales = _scales(db)
-    params: dict = {"since": since or "", "until": until or "9999"}
-    where = ""
-    if ids is not None:
-        marks = ", ".join(f":id{i}" for i in range(len(ids)))
-        where = f"AND o.indicator_id IN ({marks})"
-        params.update({f"id{i}": v for i, v in enumerate(ids)})
-    sql = CHANGES_SQL.format(where=where)
     if limit is not None:
-        sql += f" ORDER BY {_P('s.as_of')} DESC, i.category_id DESC, s.indicator_id DESC, " \
-               "s.field DESC LIMIT :limit"
-        params["limit"] = limit
-    rows = db.execute(sql, params).fetchall()
-    moves: dict[tuple[str, str], set[str]] = {}
-    steps = []
-    for ind, field, old, new, old_as_of, as_of, source, conf, origin, note, name, cat in rows:
-        label, scale = scales.get((cat, field), (field, _TEXT))
-        if same_level(scale, old, new):
-            continue  # the page's word and the level it names: not a change
-        move = direction(scale, old, new)
-        moves.setdefault((ind, field), set()).add(move)
-        steps.append((ind, name, cat, field, label, old, new, old_as_of, as_of, move, source,
-                      conf, origin, note))
-    flipped = {k for k, v in moves.items() if BETTER in v and WORSE in v} \
-        if limit is None else set()
-    found = [Change(*step, (step[0], step[3]) in flipped) for step in steps]
+        from tracker.newest import newest_changes
+
+        return newest_changes(db, limit, since, until, ids)
+    scales = _scales(db)
+    since, until = since or "", until or "9999"
+    found = []
+    for ind, name, cat in _indicators(db, ids):
+        for field in fields_of(db, ind):
+            steps = field_steps(db, ind, field, since, until)
+            if not steps:
+                continue
+            label, scale = scales.get((cat, field), (field, _TEXT))
+            moves, kept = set(), []
+            for old, old_as_of, (as_of, new, source, conf, origin, note) in steps:
+                if same_level(scale, old, new):
+                    continue  # the page's word and the level it names: not a change
+                move = direction(scale, old, new)
+                moves.add(move)
+                kept.append((ind, name, cat, field, label, old, new, old_as_of, as_of, move,
+                             source, conf, origin, note))
+            flip = BETTER in moves and WORSE in moves
+            found += [Change(*step, flip) for step in kept]
     found.sort(key=lambda c: (pad(c.as_of), c.category, c.indicator_id, c.field), reverse=True)
     return found
+
+
+def _indicators(db: Database, ids: list[str] | None) -> list[tuple[str, str, str]]:
+    sql = "SELECT id, name, category_id FROM indicators WHERE retired_at IS NULL"
+    if ids is not None:
+        sql += " AND id IN (" + ", ".join("?" * len(ids)) + ")"
+    return db.execute(sql + " ORDER BY id", ids or []).fetchall()
 
 
 def value_at(db: Database, indicator_id: str, field: str, date: str | None) -> str | None:

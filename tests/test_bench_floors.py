@@ -1,0 +1,66 @@
+"""The benchmark floors print what the product prints (the suite checks this before timing;
+here it is checked on a small generated store, so a change to an output shows up in the
+test run, not first in a benchmark)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+import floors  # noqa: E402
+from generate import build  # noqa: E402
+
+from tracker import export, reports  # noqa: E402
+from tracker.cli_snapshots import print_trends  # noqa: E402
+from tracker.store import Store  # noqa: E402
+
+NOW = dt.datetime(2026, 11, 22, 12, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    db, _ = build(tmp_path_factory.mktemp("bench"), 6_000)
+    store = Store.open(db, clock=lambda: NOW)
+    yield store, sqlite3.connect(db)
+    store.close()
+
+
+@pytest.mark.parametrize("window,since", [("1y", "2025-11-22"), ("all", ""),
+                                          ("2024-03", "2024-03-01")])
+def test_trends_floor_is_the_products_changes_table(generated, window, since):
+    store, conn = generated
+    out = io.StringIO()
+    print_trends(store, out, window, "table")
+    floor = floors.trends_table(conn, since)
+    assert floor.count("\n") > 20
+    assert floor in out.getvalue()
+
+
+def test_history_floor_equals_the_product(generated):
+    store, conn = generated
+    out = io.StringIO()
+    reports.history(store.db, out, "ind-0100", None, "table")
+    assert out.getvalue() == floors.history_table(conn, "ind-0100")
+
+
+def test_export_floor_is_the_products_what_changed_table(generated):
+    store, conn = generated
+    text = export.build(store, "md").text
+    latest = conn.execute("SELECT max(as_of) FROM current_values").fetchone()[0]
+    start = f"{int(latest[:4]) - 1}{latest[4:10]}"
+    assert floors.export_changes(conn, start) in text
+
+
+def test_list_floor_equals_tracker_list(run):
+    result = run("list")
+    assert result.exit_code == 0
+    conn = sqlite3.connect(run.db)
+    assert floors.list_text(conn) == result.output
