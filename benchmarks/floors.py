@@ -210,6 +210,17 @@ ORDER BY o.id
 """
 
 
+def _fits(conn: sqlite3.Connection) -> dict[str, str]:
+    """The mechanisms' essay fit: the one column the floor takes from the product, because
+    it is derived by the essay's rules (tracker.criteria), not read by a query."""
+    import sqlite_utils
+
+    from tracker import criteria
+
+    return {m: c.fit.shown for m, c in criteria.load(sqlite_utils.Database(conn)).items()
+            if c.fit}
+
+
 def list_text(conn: sqlite3.Connection) -> str:
     """`tracker list` (piped): a table per category of current values."""
     values: dict[tuple[str, str], list] = {}
@@ -221,6 +232,7 @@ def list_text(conn: sqlite3.Connection) -> str:
         if value not in also:
             also.append(value)
     out = []
+    fits = _fits(conn)
     for cat, title in conn.execute("SELECT id, title FROM categories ORDER BY position")\
             .fetchall():
         fields = conn.execute("SELECT field, label FROM fields WHERE category_id = ? "
@@ -239,11 +251,13 @@ def list_text(conn: sqlite3.Connection) -> str:
                     continue
                 dates.append(v[1])
                 cells.append(v[0] + (f" (also reported: {'; '.join(v[2])})" if v[2] else ""))
-            rows.append([ind, label, *cells, max(dates, default="")])
+            fit = [fits.get(ind, "")] if cat == "mechanisms" else []
+            rows.append([ind, label, *fit, *cells, max(dates, default="")])
         if rows:
             rows = [[" ".join(c.split()) for c in r] for r in rows]
-            out.append(f"{title}\n" + aligned([["ID", "Name", *(f[1] for f in fields),
-                                                 "As of"], *rows]) + "\n")
+            head = ["ID", "Name", *(["Fit"] if cat == "mechanisms" else []),
+                    *(f[1] for f in fields), "As of"]
+            out.append(f"{title}\n" + aligned([head, *rows]) + "\n")
     return "".join(out)
 
 

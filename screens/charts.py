@@ -18,6 +18,7 @@ from textual.widgets import Static
 from textual_plotext import PlotextPlot
 
 from tracker.series import Chart, Series
+from tracker.text import clean
 
 COLORS = ("cyan", "orange", "green", "magenta", "blue")
 THRESHOLD_COLOR = "red"
@@ -116,7 +117,7 @@ class TimeChart(PlotextPlot):
         plt.xlim(_day(c.start), _day(end))
         values = [p.value for s in c.series for p in s.points]
         if c.levels:
-            plt.yticks(list(range(1, len(c.levels) + 1)), c.levels)
+            plt.yticks(list(range(1, len(c.levels) + 1)), [clean(lv) for lv in c.levels])
             plt.ylim(0.5, len(c.levels) + 0.5)
         elif all(v >= 0 and float(v).is_integer() for v in values):
             # Counts: whole ticks from 0, or from near the lowest value when every value
@@ -131,21 +132,21 @@ class TimeChart(PlotextPlot):
 
 def caption(chart: Chart) -> Text:
     """What a chart shows, in one line above it: its lines and colours, and the threshold."""
-    text = Text(chart.title, style="bold")
+    text = Text(clean(chart.title), style="bold")
     if len(chart.series) > 1:
         for i, s in enumerate(chart.series):
             text.append("  ")
             text.append("━ ", style=_rich(COLORS[i % len(COLORS)]))
-            text.append(s.label)
+            text.append(clean(s.label))
     if chart.threshold is not None:
         text.append("  ")
         text.append("━ ", style=_rich(THRESHOLD_COLOR))
-        text.append(chart.threshold_label)
+        text.append(clean(chart.threshold_label))
     if chart.levels:
         text.append("  (levels of its scale, by date", style="dim")
         if chart.unranked:
-            text.append("; unranked below: " + ", ".join(chart.levels[:chart.unranked]),
-                        style="dim")
+            unranked = ", ".join(clean(lv) for lv in chart.levels[:chart.unranked])
+            text.append("; unranked below: " + unranked, style="dim")
         text.append(")", style="dim")
     return text
 
