@@ -73,11 +73,6 @@ def serve(ctx: click.Context, host: str, port: int, public: bool) -> None:
         raise Failed(f"--host {host!r} is not a loopback address; add --public to serve it "
                      "beyond this machine (allowed without it: 127.0.0.1, ::1, localhost)")
     env.store()  # validate the catalog, create or upgrade the store before any tab opens
-    try:
-        from textual_serve.server import Server
-    except ImportError as exc:  # pragma: no cover - a dependency of the package
-        raise Failed(f"textual-serve is not installed ({exc}); pip install textual-serve",
-                     exit_code=1) from exc
     import socket
 
     # aiohttp prints a traceback when the port is taken; say it in one line instead.
@@ -91,5 +86,6 @@ def serve(ctx: click.Context, host: str, port: int, public: bool) -> None:
                          exit_code=1) from exc
     url_host = f"[{host}]" if ":" in host else host
     click.echo(f"Serving the dashboard on http://{url_host}:{port} (Ctrl+C stops)", err=True)
-    Server(app_command(env), host=host, port=port, title="tracker",
-           public_url=f"http://{url_host}:{port}").serve()
+    from screens.serve import serve as serve_dashboard  # the Textual side owns the server
+
+    serve_dashboard(app_command(env), host, port)
