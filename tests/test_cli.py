@@ -216,3 +216,13 @@ def test_list_shows_each_mechanisms_fit_after_its_name(run):
     assert rows["mechanisms"][0]["fit"] == "partial"
     assert "fit" not in rows["obstacles"][0]
     assert "Fit" not in run("list", "--category", "obstacles").stdout
+
+
+@pytest.mark.parametrize("name", ["Test Treaty", "test treaty", "  TEST   Treaty "])
+def test_members_takes_a_mechanism_name_as_show_does(run, name):
+    by_id = run("members", "test-treaty", "--format", "json").stdout
+    result = run("members", name, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == by_id
+    bad = run("members", "Pace mismatch")   # a name, but not a mechanism's
+    assert bad.exit_code == 2 and "unknown mechanism 'pace-mismatch'" in bad.stderr

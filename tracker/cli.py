@@ -357,9 +357,16 @@ def members(ctx: click.Context, mechanism_id: str, role: str | None, at: str | N
     """
     from tracker import reports
 
+    from tracker.search import find_indicator
+
     db = store_for(ctx, at).db
     known = [r[0] for r in db.execute("SELECT id FROM indicators WHERE category_id = "
                                       "'mechanisms' AND retired_at IS NULL ORDER BY position")]
+    if mechanism_id not in known:   # a name or an alias, as `show` takes ("CETS 225")
+        try:
+            mechanism_id = find_indicator(db, mechanism_id)
+        except TrackerError:
+            pass
     if mechanism_id not in known:
         raise Failed(f"unknown mechanism {mechanism_id!r} (allowed: {', '.join(known)})")
     _at_note(at, fmt)
