@@ -373,31 +373,6 @@ def members(ctx: click.Context, mechanism_id: str, role: str | None, at: str | N
     reports.members(db, sys.stdout, mechanism_id, fmt, role)
 
 
-@cli.command()
-@click.argument("path", required=False, type=click.Path(dir_okay=False))
-@click.pass_context
-def validate(ctx: click.Context, path: str | None) -> None:
-    """Check a catalog against its schema; print each problem as file:line.
-
-    Writes nothing. Exits with 2 when there are problems.
-
-    \b
-    Example:
-      tracker validate data/indicators.yaml
-    """
-    env = _env(ctx)
-    if path:
-        env = Env(env.db, os.path.expanduser(path), settings=env.settings)
-    catalog = env.catalog(writes=False)
-    m = catalog.model
-    from tracker.text import count
-
-    values = sum(len(v) for i in m.indicators for v in i.values.values())
-    click.echo(f"{catalog.path}: ok ({count(len(m.indicators), 'indicator')} in "
-               f"{count(len(m.categories), 'category', 'categories')}, {count(values, 'value')}, "
-               f"{count(len(m.memberships), 'ledger')}, {count(len(m.events), 'event')})")
-
-
 # Commands in their own modules register themselves on `cli`.
 from tracker import cli_snapshots  # noqa: E402,F401
 from tracker import cli_refresh  # noqa: E402,F401
@@ -408,6 +383,7 @@ from tracker import cli_withdraw  # noqa: E402,F401
 from tracker import cli_party  # noqa: E402,F401
 from tracker import cli_config  # noqa: E402,F401
 from tracker import cli_events  # noqa: E402,F401
+from tracker import cli_validate  # noqa: E402,F401
 from tracker.cli_main import main  # noqa: E402,F401  (the console script's entry point)
 
 if __name__ == "__main__":  # pragma: no cover
