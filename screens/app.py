@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import sqlite3
 import time
@@ -16,16 +15,15 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.worker import get_current_worker
 
 from tracker.dates import utcnow
 from tracker.errors import TrackerError
 from tracker.store import Store
-from tracker.text import count
 
 from screens.base import DataScreen
 from screens.faults import default_log_path, log, one_line, start_log
 from screens.overview import OverviewScreen
+from screens.refreshing import Refreshing
 from screens.search import SearchProvider
 from screens.watch import StoreWatch
 
@@ -58,7 +56,7 @@ def _default_client() -> "httpx.AsyncClient":
     return make_client()
 
 
-class TrackerApp(App):
+class TrackerApp(Refreshing, App):
     """The analyst's dashboard over one store."""
 
     TITLE = "tracker"
@@ -282,77 +280,6 @@ class TrackerApp(App):
                 screen.reload()
             else:
                 self.stale.add(screen)
-
-    def action_refresh_store(self) -> None:
-        """Refresh in a worker; the screen stays live."""
-        if self.refreshing:
-            self.notify("A refresh is already running.", timeout=2)
-            return
-        self.refreshing = True
-        self.notify("Refreshing…", timeout=2)
-        self._refresh()
-
-    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
-    def _refresh(self) -> None:
-        """The same refresh as `tracker refresh`, in a thread with its own connection.
-
-        Cancelling the worker (quitting does) cancels the pending requests at once: what
-        was written stays, the rest is not written."""
-        from tracker.refresh import refresh, refresh_lock
-        from tracker.sync import sync
-
-        worker = get_current_worker()
-        try:
-            store = Store.open(self.store_path, clock=self.clock)
-            try:
-                sync(store, self.catalog, force=True)
-                with refresh_lock(store.path):
-                    report = asyncio.run(self._cancellable(
-                        self._fetch_all(refresh, store), worker))
-            finally:
-                store.close()
-        except asyncio.CancelledError:
-            return
-        except Exception as exc:  # noqa: BLE001 - reported on screen, the app goes on
-            log.exception("refresh of %s", self.store_path)
-            if not worker.is_cancelled:
-                self.call_later(self._refreshed, None, one_line(exc))
-            return
-        changed = sum(len(o.changes) for o in report.outcomes)
-        failed = [o.source_id for o in report.failed]
-        summary = f"{count(changed, 'change')} from {count(len(report.outcomes), 'source')}"
-        if failed:
-            summary += f"; failed: {', '.join(failed)}"
-        if not worker.is_cancelled:
-            self.call_later(self._refreshed, changed, summary)
-
-    @staticmethod
-    async def _cancellable(job, worker):
-        """Run ``job``; cancel it as soon as ``worker`` is cancelled."""
-        task = asyncio.ensure_future(job)
-        while not task.done():
-            if worker.is_cancelled:
-                task.cancel()
-                break
-            await asyncio.wait({task}, timeout=0.05)
-        return await task
-
-    async def _fetch_all(self, refresh, store):
-        if not self.catalog.model.sources:
-            from tracker.refresh import Report
-
-            return Report(None, [])
-        async with self.client_factory() as client:
-            return await refresh(store, self.catalog, client, progress=lambda o: (
-                self.call_later(self.notify, f"{o.source_id}: {o.status}", timeout=2)))
-
-    def _refreshed(self, added: int | None, summary: str) -> None:
-        self.refreshing = False
-        if added is None:
-            self.notify(f"Refresh failed: {summary}", severity="error", timeout=8)
-            return
-        self.notify(f"Refreshed: {summary}.", timeout=4)
-        self.reload_all()
 
     @work(thread=True, group="browser", exit_on_error=False)
     def open_link(self, url: str) -> None:
