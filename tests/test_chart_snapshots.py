@@ -14,6 +14,7 @@ from tracker.sync import sync
 
 from conftest import FROZEN
 from test_series import treaty_catalog
+from test_snapshots import _settled
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 
@@ -26,14 +27,6 @@ def app(store, catalog_path, tmp_path):
     sync(store, catalog)
     return TrackerApp(store, catalog, export_dir=tmp_path / "snapshots", clock=lambda: FROZEN,
                       watch_seconds=0)
-
-
-async def _settled(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.1)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @pytest.mark.parametrize("size", SIZES)
