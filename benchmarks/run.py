@@ -123,10 +123,10 @@ def cli_start(small_db: Path, repeat: int) -> None:
     base = [*tracker_cmd(), "--db", str(small_db)]
     run_quiet([*base, "list"], env)  # first run syncs the shipped catalog
     command("CLI start: tracker list (shipped catalog)", [*base, "list"],
-            floor_cmd("list", str(small_db)), repeat, 2.0)
+            floor_cmd("list", str(small_db)), repeat, 2.0, memory_budget=2.0)
     command("CLI start: tracker history cets-225 (shipped catalog)",
             [*base, "history", "cets-225"], floor_cmd("history", str(small_db), "cets-225"),
-            repeat, 2.0)
+            repeat, 2.0, memory_budget=2.0)
     show = [*base, "show", "cets-225"]
     t = statistics.median(run_measured(show, env)[1] for _ in range(repeat))
     print(f"INFO  CLI start: tracker show cets-225 (shipped catalog): {t:.3f}s (no "
