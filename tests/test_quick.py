@@ -15,6 +15,7 @@ import pytest
 from tests.conftest import DATA
 from tracker import quick
 from tracker.cli_main import main
+from tracker.store import files
 
 SHIPPED = DATA.parent.parent / "data" / "indicators.yaml"
 
@@ -149,11 +150,13 @@ def test_a_read_only_store_goes_to_click(synced, monkeypatch):
     assert _quick(argv) is None
 
 
-def test_a_content_change_that_keeps_size_and_mtime_is_seen(synced):
+def test_a_content_change_that_keeps_size_and_mtime_is_seen(synced, monkeypatch):
     """The stamp holds the status-change time, which no tool sets back: an edit that keeps
     the size and restores the mtime is still a change, and the click path syncs it."""
+    monkeypatch.setattr(files, "SETTLE_NS", -1)  # the stamp of a fresh edit is recorded
     db, catalog = _synced_here(*synced)
     argv = ["--db", str(db), "--catalog", str(catalog), "show", "cets-225"]
+    assert _stored_stamp(db)  # recorded: only the ctime can tell the edit below
     assert _quick(argv) is not None
     before = os.stat(catalog)
     text = catalog.read_text()
@@ -175,15 +178,25 @@ def _synced_here(db, catalog):
 
 
 def test_an_unchanged_catalog_is_not_hashed_again(synced, monkeypatch):
+    monkeypatch.setattr(files, "SETTLE_NS", -1)  # the stamp of a fresh edit is recorded
     db, catalog = _synced_here(*synced)
     argv = ["--db", str(db), "--catalog", str(catalog), "list"]
-    import hashlib
+    assert _stored_stamp(db)
+    import tracker.paths
 
     def no_hash(*args, **kwargs):
         raise AssertionError("the catalog was hashed although its stamp is unchanged")
 
-    monkeypatch.setattr(hashlib, "sha256", no_hash)
+    monkeypatch.setattr(tracker.paths, "catalog_digest", no_hash)
     assert _quick(argv)
+    os.utime(catalog, None)  # new times: now it must hash
+    with pytest.raises(AssertionError):
+        _quick(argv)
+
+
+def _stored_stamp(db) -> str:
+    return sqlite3.connect(db).execute(
+        "SELECT value FROM meta WHERE key = 'catalog_stamp'").fetchone()[0]
 
 
 def test_a_touched_catalog_is_hashed_and_still_answered(synced):

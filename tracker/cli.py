@@ -87,17 +87,11 @@ class Env:
         again; a changed one is validated before anything is written.
         """
         if self._store is None:
-            import hashlib
-
+            from tracker.paths import catalog_digest
             from tracker.store import Store, default_db_path
             from tracker.store.files import stored_digest, unread_log_note
 
-            try:
-                if not os.path.isfile(self.catalog_file()):
-                    raise OSError  # a FIFO or device is never read: catalog() says why
-                digest = hashlib.sha256(open(self.catalog_file(), "rb").read()).hexdigest()
-            except OSError:
-                digest = None  # catalog() reports the problem with its path
+            digest = catalog_digest(self.catalog_file())  # None: catalog() says what is wrong
             path = self.db or str(default_db_path())
             changed = digest is None or stored_digest(path) != digest
             if changed:
@@ -131,6 +125,11 @@ class _Group(click.Group):
             raise Failed(exc.message, exc.exit_code) from None
         except BrokenPipeError as exc:
             raise OutputClosed() from exc
+        except UnicodeEncodeError as exc:
+            if exc.reason != "surrogates not allowed":
+                raise  # the output's encoding: the entry point says so (exit 74)
+            raise Failed(f"an argument is not UTF-8 text ({exc.object!a}); give it as "
+                         "UTF-8") from None
         except sqlite3.DatabaseError as exc:  # damaged pages, read-only, locked too long
             from tracker.store import default_db_path, store_error
 

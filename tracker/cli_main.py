@@ -22,14 +22,23 @@ def main(argv: list[str] | None = None) -> None:
     ``tracker list``, ``show`` and ``history`` in their plain forms run without click when
     they can (:mod:`tracker.quick`); everything else, errors included, goes through click.
     """
+    if sys.stderr is None:  # started with standard error closed (`2>&-`): its lines go
+        sys.stderr = open(os.devnull, "w")  # nowhere, never into the output or a file
     if sys.stdout is None:  # started with standard output closed (`>&-`)
         sys.stdout = _Closed()
     args = sys.argv[1:] if argv is None else list(argv)
     try:
         try:
             from tracker import quick
+            from tracker.errors import TrackerError
 
-            text = quick.run(args, sys.stdout)
+            try:
+                text = quick.run(args, sys.stdout)
+            except TrackerError as exc:
+                from tracker.text import one_line
+
+                _say(f"Error: {one_line(exc.message)}")  # as click shows it
+                sys.exit(exc.exit_code)
             if text is None:
                 code = _click(args)
             else:
@@ -39,8 +48,14 @@ def main(argv: list[str] | None = None) -> None:
         except BrokenPipeError as exc:
             raise OutputClosed() from exc
         except KeyboardInterrupt:
-            _say("Aborted!")
+            _say("\nAborted!")  # as click says it
             code = 1
+    except UnicodeEncodeError as exc:  # PYTHONIOENCODING=ascii, a latin-1 terminal...
+        _silence_stdout()
+        char = exc.object[exc.start:exc.end][:1]
+        _say(f"Error: cannot write the output in its encoding ({exc.encoding}): it has no "
+             f"{char!a} (U+{ord(char):04X}); use a UTF-8 locale or PYTHONIOENCODING=utf-8")
+        code = EXIT_OUTPUT
     except OutputClosed:
         _silence_stdout()
         code = EXIT_BROKEN_PIPE

@@ -29,7 +29,7 @@ def list_command(db: Any, out: TextIO, fmt: str, category: str | None = None,
         reports.categories(db, out, fmt)
         return
     known = [r[0] for r in db.execute("SELECT id FROM categories ORDER BY position")]
-    if category and category not in known:
+    if category is not None and category not in known:
         raise TrackerError(f"--category: unknown category {category!r} "
                            f"(allowed: {', '.join(known)})")
     if heading:

@@ -76,14 +76,17 @@ def parse(argv: list[str]) -> Call | None:
             return None
     if any(not v.strip() for v in given.values()):
         return None  # `--db ""`: the click command line says what is wrong
+    if any(os.environ.get(var) is not None and not os.environ[var].strip()
+           for var in ("TRACKER_DB", "TRACKER_CATALOG", "TRACKER_CONFIG")):
+        return None  # the same for `TRACKER_DB=" "`
     return call
 
 
 def _option(tokens: list[str], known: dict, given: dict[str, str]) -> str | None:
     """Take one ``--opt VALUE`` or ``--opt=VALUE`` off ``tokens`` into ``given``."""
     name, equals, value = tokens[0].partition("=")
-    if name not in known or name in given:
-        return None
+    if name not in known or name in given or (equals and not name.startswith("--")):
+        return None  # click reads `-c=x` as the value "=x"
     if equals:
         tokens.pop(0)
     elif len(tokens) >= 2 and not tokens[1].startswith("-"):
@@ -100,6 +103,10 @@ def run(argv: list[str], stdout) -> str | None:
 
     Nothing is written anywhere before the answer is complete, so a None costs nothing
     but the time taken. KeyboardInterrupt is not caught.
+
+    Raises:
+        TrackerError: the store stayed locked by another process for the whole busy
+            timeout (the line click would print; click would only wait as long again).
     """
     call = parse(argv)
     if call is None:
@@ -114,8 +121,26 @@ def run(argv: list[str], stdout) -> str | None:
 
     try:
         return _answer(call)
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            # waited the busy timeout already: say so as click would, not wait again there
+            from tracker.store import store_error
+
+            raise store_error(_store_path(call), exc) from None
+        return None
     except (TrackerError, sqlite3.Error, OSError, ValueError, UnicodeError, RecursionError):
         return None
+
+
+def _store_path(call: Call) -> str:
+    from tracker.config import current
+
+    settings = current()
+    if settings and settings.get("store"):
+        return str(settings.get("store"))
+    from tracker.store import default_db_path
+
+    return str(default_db_path())
 
 
 def _answer(call: Call) -> str | None:
@@ -129,7 +154,11 @@ def _answer(call: Call) -> str | None:
     path = str(settings.get("store") or default_db_path())
     catalog = str(settings.get("catalog") or _shipped())
     if not os.path.isfile(os.path.expanduser(path)) or not os.path.isfile(catalog) \
-            or not files.writable(path):
+            or not os.access(catalog, os.R_OK) or not files.writable(path):
+        return None  # to create, a catalog that cannot be read, a read-only store: click says
+    from tracker.paths import CATALOG_MAX_BYTES
+
+    if os.path.getsize(catalog) > CATALOG_MAX_BYTES:
         return None
     stamp = files.file_stamp(catalog)
     conn = files.connect(path, read_only=False, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -172,10 +201,9 @@ def _synced(conn, catalog: str, stamp: str) -> bool:
         return False
     if meta.get("catalog_stamp") == stamp:
         return True
-    import hashlib
+    from tracker.paths import catalog_digest
 
-    with open(catalog, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest() == meta["catalog_digest"]
+    return catalog_digest(catalog) == meta["catalog_digest"]
 
 
 def _shipped() -> str:

@@ -223,13 +223,17 @@ def find_indicator(db: Database, text: str) -> str:
                 break
         if len(found) == 1:
             return found[0]
-    shown = clean(" ".join(text.split()))
+    typed = " ".join(text.split())
+    shown = clean(typed)
     if found:
         import shlex
 
         listed = ", ".join(found[:5]) + (", ..." if len(found) > 5 else "")
+        words = ("-- " if shown.startswith("-") else "") + shlex.quote(shown)
         raise TrackerError(f"{shown!r} matches several indicators: {listed} "
-                           f"(give an id; `tracker search {shlex.quote(shown)}` lists them)")
+                           f"(give an id; `tracker search {words}` lists them)")
+    if shown != typed:
+        shown = typed  # invisible or control characters: repr below shows them escaped
     near = nearest(rows, key)
     hint = f"did you mean {', '.join(near)}? " if near else ""
     raise TrackerError(f"unknown indicator {shown!r} ({hint}see `tracker list` or "

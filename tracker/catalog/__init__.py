@@ -85,13 +85,15 @@ def check_catalog(path: str | Path) -> tuple[Catalog | None, list[Problem]]:
         The catalog (None when there are problems) and the list of problems.
     """
     path = Path(path)
-    try:
-        from tracker.store.files import file_stamp
+    from tracker.store.files import file_stamp, settled
 
+    try:
         stamp: str | None = file_stamp(path)
     except OSError:
         stamp = None  # read_document says why the file cannot be read
     doc = read_document(path)
+    if stamp is not None and not settled(stamp):
+        stamp = None  # changed too recently for its times to tell a later change apart
     if doc.problems:
         return None, doc.problems
     if not isinstance(doc.data, dict):
@@ -103,7 +105,7 @@ def check_catalog(path: str | Path) -> tuple[Catalog | None, list[Problem]]:
     problems = checks.check(model, doc)
     if problems:
         return None, sorted(problems, key=lambda p: p.line)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = doc.digest or hashlib.sha256(path.read_bytes()).hexdigest()
     return Catalog(model=model, path=str(path), digest=digest, stamp=stamp), []
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from tracker.paths import CATALOG_MAX_BYTES
+
 Loc = tuple[str | int, ...]
 
 
@@ -34,6 +36,8 @@ class Document:
     data: Any
     lines: dict[Loc, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    digest: str | None = None
+    """SHA-256 of the bytes parsed (when read from the file): what a sync records."""
 
     def line_of(self, loc: Loc) -> int:
         """The line of ``loc``, or of the nearest enclosing location that has one."""
@@ -64,6 +68,7 @@ def read_document(path: Path, text: str | None = None) -> Document:
     YAML syntax errors and duplicate keys become problems, not exceptions.
     """
     name = str(path)
+    raw = None
     if text is None:
         unfit = _unfit_file(Path(path))
         if unfit:
@@ -86,6 +91,10 @@ def read_document(path: Path, text: str | None = None) -> Document:
             doc.problems.append(Problem(name, line, "the catalog is not UTF-8 text"))
             return doc
     doc = Document(name, None)
+    if raw is not None:
+        import hashlib
+
+        doc.digest = hashlib.sha256(raw).hexdigest()
     hostile = _expansion_problem(text, name)
     if hostile is not None:
         doc.problems.append(hostile)
@@ -112,8 +121,8 @@ def read_document(path: Path, text: str | None = None) -> Document:
     return doc
 
 
-MAX_BYTES = 8_000_000
-"""The largest catalog read (the shipped one is about 0.2 MB)."""
+MAX_BYTES = CATALOG_MAX_BYTES
+"""The largest catalog read (:data:`tracker.paths.CATALOG_MAX_BYTES`)."""
 
 MAX_ALIAS_NODES = 10_000
 """How many values aliases may add in all when expanded (a few ordinary aliases add tens)."""

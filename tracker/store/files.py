@@ -52,7 +52,7 @@ def lock_path(path: str | Path) -> str:
 
 def writable(path: str | Path) -> bool:
     """Whether this process may write the store and create its WAL files beside it."""
-    base = Path(os.path.abspath(os.path.expanduser(str(path))))
+    base = Path(os.path.realpath(os.path.expanduser(str(path))))  # the WAL is beside the target
     folder_ok = os.access(base.parent, os.W_OK | os.X_OK)
     if not base.exists():
         return folder_ok
@@ -75,7 +75,7 @@ def connect(path: str | Path, *, read_only: bool, timeout: float) -> sqlite3.Con
     """
     if not read_only:
         return sqlite3.connect(file_uri(path, mode="rwc"), uri=True, timeout=timeout)
-    base = Path(os.path.abspath(os.path.expanduser(str(path))))
+    base = Path(os.path.realpath(os.path.expanduser(str(path))))  # the WAL is beside the target
     params: dict[str, str | int] = {"mode": "ro"}
     if not Path(f"{base}-shm").exists() and not os.access(base.parent, os.W_OK):
         params["immutable"] = 1
@@ -86,7 +86,7 @@ def unread_log(path: str | Path) -> Path | None:
     """The store's write-ahead log when a read-only opening cannot read it (no ``-shm``
     beside it and a folder this user may not write, so the store is opened immutable and
     SQLite ignores the log); None when every committed change is read."""
-    base = Path(os.path.abspath(os.path.expanduser(str(path))))
+    base = Path(os.path.realpath(os.path.expanduser(str(path))))  # the WAL is beside the target
     wal = Path(f"{base}-wal")
     try:
         pending = wal.stat().st_size > 0
@@ -195,3 +195,20 @@ def file_stamp(path: str | Path) -> str:
     """
     st = os.stat(path)
     return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
+SETTLE_NS = 2_000_000_000
+"""How old a file's last change must be for its stamp to be trusted: above the coarsest
+timestamp granularity in use (1 s on ext3 or small-inode ext4, 2 s on FAT)."""
+
+
+def settled(stamp: str, now_ns: int | None = None) -> bool:
+    """Whether a stamp taken now may be recorded: the file last changed more than
+    :data:`SETTLE_NS` ago. A file changed within its filesystem's timestamp granularity
+    could change again with the same times (git's "racily clean" entries); its stamp is
+    not recorded, so the next reader hashes it."""
+    import time
+
+    *_, mtime, ctime = (int(p) for p in stamp.split(":"))
+    now = time.time_ns() if now_ns is None else now_ns
+    return now - max(mtime, ctime) > SETTLE_NS
