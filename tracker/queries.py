@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from typing import TYPE_CHECKING
@@ -141,16 +144,28 @@ HISTORY_COLUMNS = ("id", "field", "as_of", "value", "origin", "confidence", "sou
 def history(db: Database, indicator_id: str, field: str | None = None) -> list[dict[str, Any]]:
     """Every observation of an indicator (or one field), oldest first within each field,
     fields in their catalog order."""
-    sql = (f"SELECT {', '.join(HISTORY_COLUMNS)} FROM observations WHERE indicator_id = ?"
+    return [dict(zip(HISTORY_COLUMNS, r)) for r in history_rows(db, indicator_id, field)]
+
+
+def history_rows(db: Database, indicator_id: str, field: str | None = None,
+                 columns: Sequence[str] = HISTORY_COLUMNS) -> list[tuple]:
+    """:func:`history` as tuples of ``columns`` (SQL expressions over the observations),
+    without a dict per row: what a table prints."""
+    sql = (f"SELECT {', '.join(columns)}, field FROM observations WHERE indicator_id = ?"
            + (" AND field = ?" if field else "") + " ORDER BY field, as_of, recorded_at, id")
     params: list[Any] = [indicator_id] + ([field] if field else [])
     conn = db.conn  # a plain read: no savepoint around it
-    rows = [dict(zip(HISTORY_COLUMNS, r)) for r in conn.execute(sql, params).fetchall()]
+    rows = conn.execute(sql, params).fetchall()  # on the history index: no sort
     order = {f: p for f, p in conn.execute(
         "SELECT f.field, f.position FROM fields f JOIN indicators i "
         "ON i.category_id = f.category_id WHERE i.id = ?", [indicator_id])}
-    rows.sort(key=lambda r: order.get(r["field"], len(order)))  # stable: dates stay in order
-    return rows
+    # One run of rows per field (the index's order): the runs in the catalog's order,
+    # fields it does not know last.
+    runs = [list(run) for _, run in groupby(rows, key=itemgetter(-1))]
+    if len(runs) > 1:
+        runs.sort(key=lambda run: order.get(run[0][-1], len(order)))
+    last = len(columns)
+    return [r[:last] for run in runs for r in run]
 
 
 def ledger(db: Database, mechanism_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
