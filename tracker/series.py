@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tracker import headline, queries
+from tracker.headline_dates import values_on
 from tracker.trends import pad
 
 if TYPE_CHECKING:
@@ -199,8 +200,8 @@ def headline_charts(db: Database, end: str, since: str | None = None,
     labels = {f.id: SHORT.get(f.id, f.label.replace(" ratifications", " ratified"))
               for f in headline.figures(db, None, reads)}
     dated: dict[str, list[tuple[str, float]]] = {k: [] for k in labels}
-    for d in dates:
-        for key, value in headline.values_at(db, d, reads).items():
+    for d, values in values_on(db, dates, reads):  # one pass over the dates, oldest first
+        for key, value in values.items():
             if key in dated:
                 dated[key].append((d, float(value)))
     series = {k: Series(labels[k], _steps(v) if since else _from_zero(_steps(v)))
