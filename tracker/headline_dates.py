@@ -66,22 +66,30 @@ def values_on(db: Database, dates: Iterable[str],
     signers: Counter[str] = Counter()
     ratified: Counter[str] = Counter()
     parties = 0
+    both: set[str] = set()
+    """The mechanisms with both the US and China in a current role."""
     for date in dates:
         for (m, party), old, new in roles.advance(date):
-            if m in mechanisms and (old in IN_ROLES) != (new in IN_ROLES) \
-                    and reads.kinds.get(party) != "company":
-                before = mechanisms_in[party]
-                mechanisms_in[party] += 1 if new in IN_ROLES else -1
-                parties += (mechanisms_in[party] > 0) - (before > 0)
+            if m in mechanisms and (old in IN_ROLES) != (new in IN_ROLES):
+                if reads.kinds.get(party) != "company":
+                    before = mechanisms_in[party]
+                    mechanisms_in[party] += 1 if new in IN_ROLES else -1
+                    parties += (mechanisms_in[party] > 0) - (before > 0)
+                if party in ("USA", "CHN"):
+                    if roles.now.get((m, "USA")) in IN_ROLES and \
+                            roles.now.get((m, "CHN")) in IN_ROLES:
+                        both.add(m)
+                    else:
+                        both.discard(m)
             if m in watched:
                 signers[m] += (new in _SIGNING) - (old in _SIGNING)
                 ratified[m] += (new == "ratified") - (old == "ratified")
         for _ in values.advance(date):
             pass
-        yield date, _figures(reads, roles.now, values.now, signers, ratified, parties)
+        yield date, _figures(reads, values.now, signers, ratified, len(both), parties)
 
 
-def _figures(reads: Reads, roles: dict, values: dict, signers: Counter, ratified: Counter,
+def _figures(reads: Reads, values: dict, signers: Counter, ratified: Counter, both: int,
              parties: int) -> dict[str, int]:
     signed = in_force = 0
     for t in reads.treaties:
@@ -92,8 +100,6 @@ def _figures(reads: Reads, roles: dict, values: dict, signers: Counter, ratified
                       None)
         signed += status in SIGNED_STATUSES or signers[t] > 0
         in_force += status == "In force"
-    both = sum(1 for m in reads.mechanisms
-               if roles.get((m, "USA")) in IN_ROLES and roles.get((m, "CHN")) in IN_ROLES)
     out = {"treaties-signed": signed, "treaties-in-force": in_force, "us-and-china": both,
            "parties": parties}
     for ind, _, _ in reads.rules:

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker import headline, trends
+from tracker import headline, queries, trends
 from tracker.errors import TrackerError
 from tracker.export import files, markdown, records, state
 from tracker.ledger_changes import window_changes
@@ -45,7 +45,8 @@ def build(store: Store, fmt: str = "md", since: str | None = None) -> Snapshot:
             the data's as-of date, and "what changed" is then since the last snapshot.
     """
     db = store.db
-    current = state.current_state(db)
+    rows = queries.rows(db) if fmt == "md" else None  # its tables; the state is read from them
+    current = state.current_state(db, rows)
     snap_id = state.snapshot_id(current)
     as_of = state.as_of(current)
     reference = dt.date.fromisoformat(trends.pad(as_of)) if as_of else store.clock().date()
@@ -59,7 +60,7 @@ def build(store: Store, fmt: str = "md", since: str | None = None) -> Snapshot:
         text = markdown.build(db, snap_id=snap_id, as_of=as_of, since=start or "the start",
                               since_text=since_text, figures=figures, window=window,
                               previous=prev, diff=diff, explicit_since=since is not None,
-                              today=store.clock().date())
+                              today=store.clock().date(), rows=rows)
         return Snapshot(snap_id, as_of, fmt, text, {}, current)
     if fmt == "json":
         text = records.json_text(db, snap_id=snap_id, as_of=as_of, since=start,

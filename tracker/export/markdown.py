@@ -21,13 +21,16 @@ if TYPE_CHECKING:
 
 ROLE_GLYPHS = {"ratified": "R", "signed": "S", "endorsed": "E", "member": "M",
                "observer": "o", "declined": "✗", "withdrew": "W"}
-_ESCAPE = re.compile(r"([\\`*_\[\]<>|#])")
+_SYNTAX = re.compile(r"[\\`*_\[\]<>|#&]")
+_ESCAPES = {ord(c): "\\" + c for c in "\\`*_[]<>|#"} | {ord("&"): "&amp;"}
+"""Markdown syntax gets a backslash before it, ``&`` becomes ``&amp;``."""
 
 
 def cell(value: Any) -> str:
     """Text made safe for a table cell: one line, Markdown and HTML syntax escaped."""
-    text = one_line(value).replace("&", "&amp;")
-    return _ESCAPE.sub(r"\\\1", text)
+    text = one_line(value)
+    # Most cells hold none of it: one search, then one translate pass for those that do.
+    return text if _SYNTAX.search(text) is None else text.translate(_ESCAPES)
 
 
 class Footnotes:
@@ -76,10 +79,12 @@ CHANGE_COLUMNS = ["As of", "Indicator", "Field", "From", "To", "Trend", "Why", "
 
 def build(db: Database, *, snap_id: str, as_of: str, since: str, since_text: str,
           figures: list[Figure], window: list[trends.Change], previous: Previous | None,
-          diff: Diff | None, explicit_since: bool, today: dt.date) -> str:
-    """The whole snapshot as Markdown text."""
+          diff: Diff | None, explicit_since: bool, today: dt.date,
+          rows: list[queries.Row] | None = None) -> str:
+    """The whole snapshot as Markdown text (``rows``: :func:`tracker.queries.rows`, when
+    read already)."""
     notes = Footnotes()
-    rows = queries.rows(db)
+    rows = queries.rows(db) if rows is None else rows
     cats = queries.categories(db)
     out = [f"# International AI coordination: snapshot of {as_of}", "",
            f"Snapshot `{snap_id}` · data as of {as_of} · {len(rows)} indicators in "
@@ -149,7 +154,7 @@ def build(db: Database, *, snap_id: str, as_of: str, since: str, since_text: str
                        *(["Fit"] if fit else []), "As of"], body)
         if fit:
             out += _criteria(rows, crits)
-    out += _participation(db)
+    out += _participation(db, [r for r in rows if r.category == "mechanisms"])
     out += _events(db, today, notes)
     out += ["## Sources", "", *notes.lines(), ""]
     out += ["Trend arrows: ▲ better, ▼ worse, • neutral, ~ changed (text), over the window. "
@@ -179,12 +184,14 @@ def _criteria(rows, crits: dict[str, criteria.MechanismCriteria]) -> list[str]:
             *_table(["Mechanism", *[cell(v) for v in criteria.SHORT.values()], "Fit"], body)]
 
 
-def _participation(db: Database) -> list[str]:
+def _participation(db: Database, mechanisms: list[queries.Row]) -> list[str]:
+    """The mechanisms (their rows, read once for the whole snapshot) against the major
+    parties."""
     groups = queries.groups(db)
     parties = groups["MAJOR"]["members"] if "MAJOR" in groups else ["USA", "CHN"]
     names = dict(db.execute("SELECT code, name FROM parties").fetchall())
     body = []
-    for r in queries.rows(db, "mechanisms"):
+    for r in mechanisms:
         _, entries = queries.ledger(db, r.id)
         if not entries:
             continue
