@@ -53,14 +53,15 @@ def build(store: Store, fmt: str = "md", since: str | None = None) -> Snapshot:
     start = trends.window_start(since or DEFAULT_WINDOW, reference)
     since_text = start or "the first record"
     window = window_changes(db, start)
-    figures = headline.figures(db, start)
+    reads = headline.Reads(db)  # the figures and the Markdown's charts read the store once
+    figures = headline.figures(db, start, reads)
     prev = state.previous(db)
     diff = state.diff(db, prev.state, current) if prev else None
     if fmt == "md":
         text = markdown.build(db, snap_id=snap_id, as_of=as_of, since=start or "the start",
                               since_text=since_text, figures=figures, window=window,
                               previous=prev, diff=diff, explicit_since=since is not None,
-                              today=store.clock().date(), rows=rows)
+                              today=store.clock().date(), rows=rows, reads=reads)
         return Snapshot(snap_id, as_of, fmt, text, {}, current)
     if fmt == "json":
         text = records.json_text(db, snap_id=snap_id, as_of=as_of, since=start,

@@ -11,7 +11,7 @@ from tracker import criteria, queries, trends
 from tracker.dates import is_coming
 from tracker.export.mermaid import charts_section
 from tracker.export.state import Diff, Previous
-from tracker.headline import Figure
+from tracker.headline import Figure, Reads
 from tracker.text import one_line
 
 from typing import TYPE_CHECKING
@@ -69,9 +69,19 @@ def _table(columns: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _change_rows(changes: list[trends.Change], notes: Footnotes) -> list[list[str]]:
-    return [[c.as_of, cell(c.name), cell(c.label), cell(c.old), cell(c.new),
+    # A window's thousands of changes repeat a few thousand texts (names, labels, levels):
+    # each is made safe once.
+    done: dict[str, str] = {}
+
+    def safe(text: str) -> str:
+        found = done.get(text)
+        if found is None:
+            found = done[text] = cell(text)
+        return found
+
+    return [[c.as_of, safe(c.name), safe(c.label), safe(c.old), safe(c.new),
              trends.ARROWS[c.direction] + " " + c.direction + (" (flip)" if c.flip else ""),
-             cell(c.note or ""), notes.ref(c.source)] for c in changes]
+             safe(c.note or ""), notes.ref(c.source)] for c in changes]
 
 
 CHANGE_COLUMNS = ["As of", "Indicator", "Field", "From", "To", "Trend", "Why", "Source"]
@@ -80,9 +90,9 @@ CHANGE_COLUMNS = ["As of", "Indicator", "Field", "From", "To", "Trend", "Why", "
 def build(db: Database, *, snap_id: str, as_of: str, since: str, since_text: str,
           figures: list[Figure], window: list[trends.Change], previous: Previous | None,
           diff: Diff | None, explicit_since: bool, today: dt.date,
-          rows: list[queries.Row] | None = None) -> str:
-    """The whole snapshot as Markdown text (``rows``: :func:`tracker.queries.rows`, when
-    read already)."""
+          rows: list[queries.Row] | None = None, reads: Reads | None = None) -> str:
+    """The whole snapshot as Markdown text (``rows``: :func:`tracker.queries.rows`, and
+    ``reads``: what the headline figures read, when read already)."""
     notes = Footnotes()
     rows = queries.rows(db) if rows is None else rows
     cats = queries.categories(db)
@@ -120,7 +130,7 @@ def build(db: Database, *, snap_id: str, as_of: str, since: str, since_text: str
         out += ["A *floor* counts only what the ledgers hold: incomplete or missing ledgers "
                 "could add more. `tracker trends --explain ID` lists what a figure counts.", ""]
         out += [f"- {cell(f.label)} (`{cell(f.id)}`): {cell(f.note)}" for f in caveats] + [""]
-    out += charts_section(db, as_of, cell)
+    out += charts_section(db, as_of, cell, reads)
     last_move = {}
     for c in sorted(window, key=lambda c: trends.pad(c.as_of)):
         last_move[(c.indicator_id, c.field)] = c.direction
