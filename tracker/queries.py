@@ -112,17 +112,15 @@ def rows(db: Database, category: str | None = None, *, retired: bool = False,
     if not by_id:
         return result
     marks = ", ".join("?" for _ in by_id)
-    for cv in db.query(
+    for ind, name, *cv in db.execute(  # tuples, not a dict per value
         "SELECT indicator_id, field, value, as_of, source, confidence, origin, note "
         f"FROM current_values WHERE indicator_id IN ({marks})", list(by_id)
     ):
-        by_id[cv["indicator_id"]].values[cv["field"]] = Current(
-            cv["value"], cv["as_of"], cv["source"], cv["confidence"], cv["origin"], cv["note"]
-        )
-    for d in db.query(ALSO_REPORTED.format(marks=marks), list(by_id)):
-        current = by_id[d["indicator_id"]].values[d["field"]]
-        if d["value"] not in current.disputed_by:
-            current.disputed_by.append(d["value"])
+        by_id[ind].values[name] = Current(*cv)
+    for ind, name, value in db.execute(ALSO_REPORTED.format(marks=marks), list(by_id)):
+        current = by_id[ind].values[name]
+        if value not in current.disputed_by:
+            current.disputed_by.append(value)
     return result
 
 

@@ -131,9 +131,14 @@ def build(db: Database, *, snap_id: str, as_of: str, since: str, since_text: str
                 "could add more. `tracker trends --explain ID` lists what a figure counts.", ""]
         out += [f"- {cell(f.label)} (`{cell(f.id)}`): {cell(f.note)}" for f in caveats] + [""]
     out += charts_section(db, as_of, cell, reads)
-    last_move = {}
-    for c in sorted(window, key=lambda c: trends.pad(c.as_of)):
-        last_move[(c.indicator_id, c.field)] = c.direction
+    # Each field's latest change in the window (the latest date; on a tie, the last listed):
+    # one pass, no sort.
+    latest: dict[tuple[str, str], tuple[str, str]] = {}
+    for c in window:
+        key, date = (c.indicator_id, c.field), trends.pad(c.as_of)
+        if key not in latest or date >= latest[key][0]:
+            latest[key] = (date, c.direction)
+    last_move = {key: move for key, (_, move) in latest.items()}
     crits = criteria.load(db)
     for c in cats:
         members = [r for r in rows if r.category == c["id"]]
