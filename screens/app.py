@@ -24,7 +24,6 @@ from screens.base import DataScreen
 from screens.faults import default_log_path, log, one_line, start_log
 from screens.overview import OverviewScreen
 from screens.refreshing import Refreshing
-from screens.search import SearchProvider
 from screens.watch import StoreWatch
 
 WATCH_SECONDS = 1.0
@@ -50,6 +49,13 @@ def _screen(module: str, name: str) -> Screen:
     return getattr(importlib.import_module(f"screens.{module}"), name)()
 
 
+def _search_provider() -> type:
+    """The palette's search (imported when the palette first opens, not at start)."""
+    from screens.search import SearchProvider
+
+    return SearchProvider
+
+
 def _default_client() -> "httpx.AsyncClient":
     from tracker.fetchers import make_client
 
@@ -73,7 +79,7 @@ class TrackerApp(Refreshing, App):
     }
     """Peer screens, each imported when first shown; the detail screen is pushed on top."""
     DEFAULT_MODE = "overview"
-    COMMANDS = App.COMMANDS | {SearchProvider}
+    COMMANDS = App.COMMANDS | {_search_provider}
     BINDINGS = [
         Binding("1", "switch_mode('overview')", "Overview", show=False),
         Binding("2", "switch_mode('tables')", "Tables", show=False),

@@ -18,7 +18,6 @@ from tracker.text import one_line
 from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines, trend
-from screens.charts import ChartPanel
 
 LATEST = 200
 """How many of the newest changes the overview lists (the table fills the rows it has and
@@ -45,7 +44,7 @@ def first_record(store: Store) -> str | None:
     """The day before the earliest dated value or ledger entry, as YYYY-MM-DD."""
     import datetime as dt
 
-    dates = [d for (d,) in store.db.execute(
+    dates = [d for (d,) in store.conn.execute(
         "SELECT min(as_of) FROM observations UNION ALL SELECT min(date) FROM memberships")
         if d]
     if not dates:
@@ -56,7 +55,7 @@ def first_record(store: Store) -> str | None:
 
 def status_line(store: Store) -> str:
     """Source health, last refresh and pending reviews, in one line."""
-    db = store.db
+    db = store.conn  # plain SQL: the Overview needs no sqlite-utils (it costs its import)
     from tracker.source_health import health as source_health
 
     states = [r["state"] for r in source_health(store)]
@@ -72,7 +71,8 @@ def status_line(store: Store) -> str:
     refreshed = f"last {last[0]} {last[1][:16].replace('T', ' ')}" if last and last[1] \
         else "never refreshed"
     pending = db.execute("SELECT count(*) FROM proposals WHERE status = 'pending'").fetchone()[0] \
-        if db["proposals"].exists() else 0
+        if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                      "name = 'proposals'").fetchone() else 0
     newest = db.execute("SELECT max(as_of) FROM observations").fetchone()[0] or "none"
     return f"Data as of {newest} · {src} · {refreshed} · {pending} pending reviews"
 
@@ -101,9 +101,13 @@ class OverviewScreen(DataScreen):
         since = trends.window_start(self.app.window, self.app.today())
         baseline = since or first_record(store)
         today = self.app.today().isoformat()
-        return Overview(since, headline.figures(store.db, baseline),
-                        window_changes(store.db, since, limit=LATEST), status_line(store),
-                        baseline, series.headline_charts(store.db, today, since))
+        # The connection, not store.db: these reads use execute() only, and the first
+        # screen then shows its data without importing sqlite-utils.
+        db = store.conn
+        reads = headline.Reads(db)  # the figures and their charts read the store once
+        return Overview(since, headline.figures(db, baseline, reads),
+                        window_changes(db, since, limit=LATEST), status_line(store),
+                        baseline, series.headline_charts(db, today, since, reads=reads))
 
     def show(self, data: Overview) -> None:
         start = data.since or "the first record"
@@ -165,6 +169,8 @@ class OverviewScreen(DataScreen):
                 widget == "#latest-title" or bool(data.changes))
         box.styles.height = "auto" if tall else "1fr"
         if shown:
+            from screens.charts import ChartPanel  # plotext: imported when a chart shows
+
             box.mount_all([ChartPanel(c, 10 if tall else None, classes="headline-chart")
                            for c in data.charts])
 

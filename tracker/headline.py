@@ -90,23 +90,64 @@ def short_name(name: str) -> str:
     return match.group(1) if match else name
 
 
+class Reads:
+    """What the headline figures read from the store, read once: names, ledgers and the
+    treaties' lifecycle and enforcement histories. Figures at many dates (the charts, the
+    window's start and now) are computed from one of these without reading again."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.names = dict(db.execute("SELECT id, name FROM indicators").fetchall())
+        self.kinds, self.party_names = {}, {}
+        for code, kind, name in db.execute("SELECT code, kind, name FROM parties"):
+            self.kinds[code], self.party_names[code] = kind, name
+        self.complete = {m: bool(c) for m, c in db.execute(
+            "SELECT mechanism_id, complete FROM ledgers").fetchall()}
+        self.memberships = [(m, party, role, pad(d), source, conf) for m, party, role, d,
+                            source, conf in db.execute(
+            "SELECT m.mechanism_id, m.party, m.role, m.date, m.source, m.confidence "
+            "FROM memberships m JOIN indicators i ON i.id = m.mechanism_id "
+            "WHERE i.retired_at IS NULL ORDER BY m.date, m.id")]
+        self.treaties = [r[0] for r in db.execute(
+            "SELECT id FROM indicators WHERE retired_at IS NULL AND kind = 'treaty' "
+            "ORDER BY position")]
+        self.mechanisms = [m for m, in db.execute(
+            "SELECT id FROM indicators WHERE retired_at IS NULL AND category_id = "
+            "'mechanisms' ORDER BY position").fetchall()]
+        self.rules = []
+        """(indicator, entry-into-force rule, its group's parties), in catalog order."""
+        for ind, raw in db.execute(
+            "SELECT id, entry_into_force FROM indicators WHERE entry_into_force IS NOT NULL "
+            "AND retired_at IS NULL ORDER BY position"
+        ).fetchall():
+            rule = json.loads(raw)
+            group = {p for p, in db.execute("SELECT party FROM group_members WHERE "
+                                            "group_id = ?", [rule.get("group") or ""])}
+            self.rules.append((ind, rule, group))
+        self.histories: dict[tuple[str, str], list[tuple[str, str, str, str]]] = {}
+
+    def history(self, indicator: str, fieldname: str) -> list[tuple[str, str, str, str]]:
+        """A field's observations, oldest first: (value, padded as-of, source, confidence)."""
+        key = (indicator, fieldname)
+        if key not in self.histories:
+            self.histories[key] = [(v, pad(as_of), source, conf) for v, as_of, source, conf
+                                   in self.db.execute(
+                "SELECT value, as_of, source, confidence FROM observations WHERE "
+                "indicator_id = ? AND field = ? ORDER BY as_of, recorded_at, id",
+                [indicator, fieldname])]
+        return self.histories[key]
+
+
 class _Reader:
     """The store's ledgers and fields as they stood on one date (None: now)."""
 
-    def __init__(self, db: Database, date: str | None) -> None:
-        self.db, self.date = db, date
-        self.names = dict(db.execute("SELECT id, name FROM indicators").fetchall())
-        self.kinds = dict(db.execute("SELECT code, kind FROM parties").fetchall())
-        self.party_names = dict(db.execute("SELECT code, name FROM parties").fetchall())
-        self.complete = {m: bool(c) for m, c in db.execute(
-            "SELECT mechanism_id, complete FROM ledgers").fetchall()}
+    def __init__(self, reads: Reads, date: str | None) -> None:
+        self.reads, self.date = reads, date
+        self.names, self.kinds = reads.names, reads.kinds
+        self.party_names, self.complete = reads.party_names, reads.complete
         self.roles: dict[str, dict[str, tuple[str, str, str]]] = {}
-        for m, party, role, d, source, conf in db.execute(
-            "SELECT m.mechanism_id, m.party, m.role, m.date, m.source, m.confidence "
-            "FROM memberships m JOIN indicators i ON i.id = m.mechanism_id "
-            "WHERE i.retired_at IS NULL ORDER BY m.date, m.id"
-        ).fetchall():
-            if date is None or pad(d) <= date:
+        for m, party, role, d, source, conf in reads.memberships:
+            if date is None or d <= date:
                 self.roles.setdefault(m, {})[party] = (role, source, conf)
 
     def participants(self, mechanism: str) -> dict[str, tuple[str, str, str]]:
@@ -115,11 +156,8 @@ class _Reader:
     def value(self, indicator: str, fieldname: str) -> tuple[str, str, str] | None:
         """(value, source, confidence) of a field on the date, or None."""
         found = None
-        for v, as_of, source, conf in self.db.execute(
-            "SELECT value, as_of, source, confidence FROM observations WHERE indicator_id = ? "
-            "AND field = ? ORDER BY as_of, recorded_at, id", [indicator, fieldname]
-        ).fetchall():
-            if self.date is None or pad(as_of) <= self.date:
+        for v, as_of, source, conf in self.reads.history(indicator, fieldname):
+            if self.date is None or as_of <= self.date:
                 found = (v, source, conf)
         return found
 
@@ -129,12 +167,6 @@ class _Reader:
             if found is not None:
                 return found
         return None
-
-
-def _treaties(db: Database) -> list[str]:
-    return [r[0] for r in db.execute(
-        "SELECT id FROM indicators WHERE retired_at IS NULL AND kind = 'treaty' "
-        "ORDER BY position")]
 
 
 def _binding(r: _Reader, treaty: str) -> bool:
@@ -219,21 +251,12 @@ def _ratified(r: _Reader, treaty: str, rule: dict, group: set[str]) -> _Value:
     return _Value(len(items), items, not r.complete.get(treaty, False), {"group": in_group})
 
 
-def _all(db: Database, date: str | None) -> dict[str, _Value]:
-    r = _Reader(db, date)
-    treaties = _treaties(db)
-    mechanisms = [m for m, in db.execute(
-        "SELECT id FROM indicators WHERE retired_at IS NULL AND category_id = 'mechanisms' "
-        "ORDER BY position").fetchall()]
+def _all(reads: Reads, date: str | None) -> dict[str, _Value]:
+    r = _Reader(reads, date)
+    treaties, mechanisms = reads.treaties, reads.mechanisms
     out = {"treaties-signed": _signed(r, treaties), "treaties-in-force": _in_force(r, treaties),
            "us-and-china": _us_and_china(r, mechanisms), "parties": _parties(r, mechanisms)}
-    for ind, raw in db.execute(
-        "SELECT id, entry_into_force FROM indicators WHERE entry_into_force IS NOT NULL "
-        "AND retired_at IS NULL ORDER BY position"
-    ).fetchall():
-        rule = json.loads(raw)
-        group = {p for p, in db.execute("SELECT party FROM group_members WHERE group_id = ?",
-                                        [rule.get("group") or ""]).fetchall()}
+    for ind, rule, group in reads.rules:
         out[f"{ind}:ratified"] = _ratified(r, ind, rule, group)
     return out
 
@@ -249,10 +272,12 @@ def _with_caveats(text: str, v: _Value) -> str:
     return f"{text} ({', '.join(marks)})"
 
 
-def figures(db: Database, since: str | None) -> list[Figure]:
-    """The headline figures now, each with its value at the window's start ``since``."""
-    now, then = _all(db, None), _all(db, since) if since else None
-    names = dict(db.execute("SELECT id, name FROM indicators").fetchall())
+def figures(db: Database, since: str | None, reads: Reads | None = None) -> list[Figure]:
+    """The headline figures now, each with its value at the window's start ``since``
+    (``reads``: what was read already for other dates, see :class:`Reads`)."""
+    reads = reads or Reads(db)
+    now, then = _all(reads, None), _all(reads, since) if since else None
+    names = reads.names
     rules = dict(db.execute("SELECT id, entry_into_force FROM indicators "
                             "WHERE entry_into_force IS NOT NULL").fetchall())
 
@@ -311,6 +336,6 @@ def explain(figure: Figure) -> list[list[str]]:
             for i in ordered]
 
 
-def values_at(db: Database, date: str | None) -> dict[str, int]:
+def values_at(db: Database, date: str | None, reads: Reads | None = None) -> dict[str, int]:
     """Each headline figure's value on ``date`` (YYYY-MM-DD; None: now), by figure id."""
-    return {key: v.value for key, v in _all(db, date).items()}
+    return {key: v.value for key, v in _all(reads or Reads(db), date).items()}

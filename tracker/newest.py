@@ -29,7 +29,7 @@ def claims_down(db: Database, indicator_id: str, field: str, as_of: str):
     """A field's value at each date up to ``as_of``, newest date first: each date's
     latest claim (as_of, value, source, confidence, origin, note)."""
     date = None
-    for row in db.conn.execute(_DOWN, [indicator_id, field, as_of]):
+    for row in db.execute(_DOWN, [indicator_id, field, as_of]):
         if row[0] != date:
             date = row[0]
             yield row

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from typing import TYPE_CHECKING
@@ -108,18 +111,15 @@ def rows(db: Database, category: str | None = None, *, retired: bool = False,
     if not by_id:
         return result
     marks = ", ".join("?" for _ in by_id)
-    for cv in db.query(
+    for ind, name, *cv in db.execute(  # tuples, not a dict per value
         "SELECT indicator_id, field, value, as_of, source, confidence, origin, note "
         f"FROM current_values WHERE indicator_id IN ({marks})", list(by_id)
     ):
-        by_id[cv["indicator_id"]].values[cv["field"]] = Current(
-            cv["value"], cv["as_of"], cv["source"], cv["confidence"], cv["origin"], cv["note"],
-            []
-        )
-    for d in db.query(ALSO_REPORTED.format(marks=marks), list(by_id)):
-        current = by_id[d["indicator_id"]].values[d["field"]]
-        if d["value"] not in current.disputed_by:
-            current.disputed_by.append(d["value"])
+        by_id[ind].values[name] = Current(*cv, [])
+    for ind, name, value in db.execute(ALSO_REPORTED.format(marks=marks), list(by_id)):
+        current = by_id[ind].values[name]
+        if value not in current.disputed_by:
+            current.disputed_by.append(value)
     return result
 
 
@@ -141,16 +141,28 @@ HISTORY_COLUMNS = ("id", "field", "as_of", "value", "origin", "confidence", "sou
 def history(db: Database, indicator_id: str, field: str | None = None) -> list[dict[str, Any]]:
     """Every observation of an indicator (or one field), oldest first within each field,
     fields in their catalog order."""
-    sql = (f"SELECT {', '.join(HISTORY_COLUMNS)} FROM observations WHERE indicator_id = ?"
+    return [dict(zip(HISTORY_COLUMNS, r)) for r in history_rows(db, indicator_id, field)]
+
+
+def history_rows(db: Database, indicator_id: str, field: str | None = None,
+                 columns: Sequence[str] = HISTORY_COLUMNS) -> list[tuple]:
+    """:func:`history` as tuples of ``columns`` (SQL expressions over the observations),
+    without a dict per row: what a table prints."""
+    sql = (f"SELECT {', '.join(columns)}, field FROM observations WHERE indicator_id = ?"
            + (" AND field = ?" if field else "") + " ORDER BY field, as_of, recorded_at, id")
     params: list[Any] = [indicator_id] + ([field] if field else [])
     conn = db.conn  # a plain read: no savepoint around it
-    rows = [dict(zip(HISTORY_COLUMNS, r)) for r in conn.execute(sql, params).fetchall()]
+    rows = conn.execute(sql, params).fetchall()  # on the history index: no sort
     order = {f: p for f, p in conn.execute(
         "SELECT f.field, f.position FROM fields f JOIN indicators i "
         "ON i.category_id = f.category_id WHERE i.id = ?", [indicator_id])}
-    rows.sort(key=lambda r: order.get(r["field"], len(order)))  # stable: dates stay in order
-    return rows
+    # One run of rows per field (the index's order): the runs in the catalog's order,
+    # fields it does not know last.
+    runs = [list(run) for _, run in groupby(rows, key=itemgetter(-1))]
+    if len(runs) > 1:
+        runs.sort(key=lambda run: order.get(run[0][-1], len(order)))
+    last = len(columns)
+    return [r[:last] for run in runs for r in run]
 
 
 def ledger(db: Database, mechanism_id: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:

@@ -234,20 +234,42 @@ def _summary_line(s: dict[str, Any]) -> str:
 
 def history(db: Database, out: TextIO, indicator_id: str, field: str | None, fmt: str) -> int:
     """Print every observation of an indicator (or one field) with its provenance."""
+    if fmt not in ("json", "csv"):
+        return _history_table(db, out, indicator_id, field)
     obs = queries.history(db, indicator_id, field)
     columns = ["field", "as_of", "value", "origin", "confidence", "source", "note", "author",
                "recorded_at", "withdrawn_at", "withdrawn_by", "withdrawn_note"]
     if fmt == "json":
         render.as_json(out, obs)
-    elif fmt == "csv":
-        render.as_csv(out, columns, [[o[k] for k in columns] for o in obs])
     else:
-        src = _sources(db, out)
-        render.table(out, f"History of {indicator_id}" + (f".{field}" if field else ""),
-                     ["As of", "Field", "Value", "Origin", "Confidence", "Source", "Note"],
-                     [[o["as_of"], o["field"], history_value(o), o["origin"], o["confidence"],
-                       src(o["source"]), history_note(o)] for o in obs], wrap=(2, 5, 6))
+        render.as_csv(out, columns, [[o[k] for k in columns] for o in obs])
     return len(obs)
+
+
+_HISTORY_SHOWN = ("as_of", "field", "value", "origin", "confidence", "source",
+                  "coalesce(note, '')", "withdrawn_at", "withdrawn_by", "withdrawn_note")
+"""What a history table shows of each observation: its seven columns as they are, unless
+it was withdrawn (then :func:`history_value` and :func:`history_note` say so)."""
+
+
+def _history_table(db: Database, out: TextIO, indicator_id: str, field: str | None) -> int:
+    rows = queries.history_rows(db, indicator_id, field, _HISTORY_SHOWN)
+    terminal = render.is_terminal(out)
+    src = _sources(db, out)
+    shown = []
+    for r in rows:
+        if r[7] is not None:  # withdrawn
+            o = dict(zip(("as_of", "field", "value", "origin", "confidence", "source", "note",
+                          "withdrawn_at", "withdrawn_by", "withdrawn_note"), r))
+            shown.append((*r[:2], history_value(o), *r[3:5], src(r[5]), history_note(o)))
+        elif terminal:
+            shown.append((*r[:5], src(r[5]), r[6]))
+        else:  # piped: every column as stored (a source is its URL)
+            shown.append(r[:7])
+    render.table(out, f"History of {indicator_id}" + (f".{field}" if field else ""),
+                 ["As of", "Field", "Value", "Origin", "Confidence", "Source", "Note"],
+                 shown, wrap=(2, 5, 6))
+    return len(rows)
 
 
 def history_value(o: dict) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tracker import headline, queries
+from tracker.headline_dates import values_on
 from tracker.trends import pad
 
 if TYPE_CHECKING:
@@ -184,20 +185,23 @@ def _change_dates(db: Database, until: str | None) -> list[str]:
 
 
 def headline_charts(db: Database, end: str, since: str | None = None,
-                    until: str | None = None) -> list[Chart]:
+                    until: str | None = None,
+                    reads: headline.Reads | None = None) -> list[Chart]:
     """The headline figures over time from ``since`` (None: the first record), computed on
     each date one of them can change: the small counts (treaties, mechanisms with the US
-    and China, ratifications) in one chart, parties in any mechanism (tens) in another."""
+    and China, ratifications) in one chart, parties in any mechanism (tens) in another.
+    The store is read once (``reads``: what the caller read already) for every date."""
     dates = _change_dates(db, until)
     if since is not None:
         dates = [since, *(d for d in dates if d > since)]
     if not dates:
         return []
+    reads = reads or headline.Reads(db)
     labels = {f.id: SHORT.get(f.id, f.label.replace(" ratifications", " ratified"))
-              for f in headline.figures(db, None)}
+              for f in headline.figures(db, None, reads)}
     dated: dict[str, list[tuple[str, float]]] = {k: [] for k in labels}
-    for d in dates:
-        for key, value in headline.values_at(db, d).items():
+    for d, values in values_on(db, dates, reads):  # one pass over the dates, oldest first
+        for key, value in values.items():
             if key in dated:
                 dated[key].append((d, float(value)))
     series = {k: Series(labels[k], _steps(v) if since else _from_zero(_steps(v)))

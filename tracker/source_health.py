@@ -26,12 +26,14 @@ def state(row: dict[str, Any], today: dt.date) -> str:
 def health(store: Store) -> list[dict[str, Any]]:
     """Every live source with its health and its state."""
     today = store.clock().date()
-    rows = list(store.db.query(
+    cursor = store.conn.execute(  # the connection itself: no sqlite-utils to import
         "SELECT s.id, s.kind, s.url, s.freshness, s.review, h.last_attempt, h.last_success, "
         "h.status, h.consecutive_failures, h.last_error, h.skipped, h.skipped_detail "
         "FROM sources s "
         "LEFT JOIN source_health h ON h.source_id = s.id WHERE s.retired_at IS NULL "
-        "ORDER BY s.id"))
+        "ORDER BY s.id")
+    names = [d[0] for d in cursor.description]
+    rows = [dict(zip(names, row)) for row in cursor]
     for row in rows:
         row["state"] = state(row, today)
         if not row["last_error"] and row["skipped_detail"]:

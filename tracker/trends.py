@@ -143,15 +143,15 @@ _TEXT = Scale("text", (), "none")
 
 
 def _scales(db: Database) -> dict[tuple[str, str], tuple[str, Scale]]:
+    # execute, not query: a plain sqlite3 connection does too (the dashboard's Overview).
     out = {}
-    for row in db.query(
+    for category, field, label, kind, levels, better, synonyms in db.execute(
         "SELECT f.category_id, f.field, f.label, s.kind, s.levels, s.better, s.synonyms "
         "FROM fields f JOIN scales s ON s.id = f.scale_id"
     ):
-        synonyms = tuple(sorted(json.loads(row["synonyms"] or "{}").items()))
-        scale = Scale(row["kind"], tuple(json.loads(row["levels"] or "[]")), row["better"],
-                      synonyms)
-        out[(row["category_id"], row["field"])] = (row["label"], scale)
+        synonyms = tuple(sorted(json.loads(synonyms or "{}").items()))
+        scale = Scale(kind, tuple(json.loads(levels or "[]")), better, synonyms)
+        out[(category, field)] = (label, scale)
     return out
 
 

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker import headline, trends
+from tracker import headline, queries, trends
 from tracker.errors import TrackerError
 from tracker.export import files, markdown, records, state
 from tracker.ledger_changes import window_changes
@@ -45,21 +45,23 @@ def build(store: Store, fmt: str = "md", since: str | None = None) -> Snapshot:
             the data's as-of date, and "what changed" is then since the last snapshot.
     """
     db = store.db
-    current = state.current_state(db)
+    rows = queries.rows(db) if fmt == "md" else None  # its tables; the state is read from them
+    current = state.current_state(db, rows)
     snap_id = state.snapshot_id(current)
     as_of = state.as_of(current)
     reference = dt.date.fromisoformat(trends.pad(as_of)) if as_of else store.clock().date()
     start = trends.window_start(since or DEFAULT_WINDOW, reference)
     since_text = start or "the first record"
     window = window_changes(db, start)
-    figures = headline.figures(db, start)
+    reads = headline.Reads(db)  # the figures and the Markdown's charts read the store once
+    figures = headline.figures(db, start, reads)
     prev = state.previous(db)
     diff = state.diff(db, prev.state, current) if prev else None
     if fmt == "md":
         text = markdown.build(db, snap_id=snap_id, as_of=as_of, since=start or "the start",
                               since_text=since_text, figures=figures, window=window,
                               previous=prev, diff=diff, explicit_since=since is not None,
-                              today=store.clock().date())
+                              today=store.clock().date(), rows=rows, reads=reads)
         return Snapshot(snap_id, as_of, fmt, text, {}, current)
     if fmt == "json":
         text = records.json_text(db, snap_id=snap_id, as_of=as_of, since=start,

@@ -11,7 +11,7 @@ from tracker import criteria, queries, trends
 from tracker.dates import is_coming
 from tracker.export.mermaid import charts_section
 from tracker.export.state import Diff, Previous
-from tracker.headline import Figure
+from tracker.headline import Figure, Reads
 from tracker.text import one_line
 
 from typing import TYPE_CHECKING
@@ -21,13 +21,16 @@ if TYPE_CHECKING:
 
 ROLE_GLYPHS = {"ratified": "R", "signed": "S", "endorsed": "E", "member": "M",
                "observer": "o", "declined": "✗", "withdrew": "W"}
-_ESCAPE = re.compile(r"([\\`*_\[\]<>|#])")
+_SYNTAX = re.compile(r"[\\`*_\[\]<>|#&]")
+_ESCAPES = {ord(c): "\\" + c for c in "\\`*_[]<>|#"} | {ord("&"): "&amp;"}
+"""Markdown syntax gets a backslash before it, ``&`` becomes ``&amp;``."""
 
 
 def cell(value: Any) -> str:
     """Text made safe for a table cell: one line, Markdown and HTML syntax escaped."""
-    text = one_line(value).replace("&", "&amp;")
-    return _ESCAPE.sub(r"\\\1", text)
+    text = one_line(value)
+    # Most cells hold none of it: one search, then one translate pass for those that do.
+    return text if _SYNTAX.search(text) is None else text.translate(_ESCAPES)
 
 
 class Footnotes:
@@ -66,9 +69,19 @@ def _table(columns: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _change_rows(changes: list[trends.Change], notes: Footnotes) -> list[list[str]]:
-    return [[c.as_of, cell(c.name), cell(c.label), cell(c.old), cell(c.new),
+    # A window's thousands of changes repeat a few thousand texts (names, labels, levels):
+    # each is made safe once.
+    done: dict[str, str] = {}
+
+    def safe(text: str) -> str:
+        found = done.get(text)
+        if found is None:
+            found = done[text] = cell(text)
+        return found
+
+    return [[c.as_of, safe(c.name), safe(c.label), safe(c.old), safe(c.new),
              trends.ARROWS[c.direction] + " " + c.direction + (" (flip)" if c.flip else ""),
-             cell(c.note or ""), notes.ref(c.source)] for c in changes]
+             safe(c.note or ""), notes.ref(c.source)] for c in changes]
 
 
 CHANGE_COLUMNS = ["As of", "Indicator", "Field", "From", "To", "Trend", "Why", "Source"]
@@ -76,10 +89,12 @@ CHANGE_COLUMNS = ["As of", "Indicator", "Field", "From", "To", "Trend", "Why", "
 
 def build(db: Database, *, snap_id: str, as_of: str, since: str, since_text: str,
           figures: list[Figure], window: list[trends.Change], previous: Previous | None,
-          diff: Diff | None, explicit_since: bool, today: dt.date) -> str:
-    """The whole snapshot as Markdown text."""
+          diff: Diff | None, explicit_since: bool, today: dt.date,
+          rows: list[queries.Row] | None = None, reads: Reads | None = None) -> str:
+    """The whole snapshot as Markdown text (``rows``: :func:`tracker.queries.rows`, and
+    ``reads``: what the headline figures read, when read already)."""
     notes = Footnotes()
-    rows = queries.rows(db)
+    rows = queries.rows(db) if rows is None else rows
     cats = queries.categories(db)
     out = [f"# International AI coordination: snapshot of {as_of}", "",
            f"Snapshot `{snap_id}` · data as of {as_of} · {len(rows)} indicators in "
@@ -115,10 +130,15 @@ def build(db: Database, *, snap_id: str, as_of: str, since: str, since_text: str
         out += ["A *floor* counts only what the ledgers hold: incomplete or missing ledgers "
                 "could add more. `tracker trends --explain ID` lists what a figure counts.", ""]
         out += [f"- {cell(f.label)} (`{cell(f.id)}`): {cell(f.note)}" for f in caveats] + [""]
-    out += charts_section(db, as_of, cell)
-    last_move = {}
-    for c in sorted(window, key=lambda c: trends.pad(c.as_of)):
-        last_move[(c.indicator_id, c.field)] = c.direction
+    out += charts_section(db, as_of, cell, reads)
+    # Each field's latest change in the window (the latest date; on a tie, the last listed):
+    # one pass, no sort.
+    latest: dict[tuple[str, str], tuple[str, str]] = {}
+    for c in window:
+        key, date = (c.indicator_id, c.field), trends.pad(c.as_of)
+        if key not in latest or date >= latest[key][0]:
+            latest[key] = (date, c.direction)
+    last_move = {key: move for key, (_, move) in latest.items()}
     crits = criteria.load(db)
     for c in cats:
         members = [r for r in rows if r.category == c["id"]]
@@ -149,7 +169,7 @@ def build(db: Database, *, snap_id: str, as_of: str, since: str, since_text: str
                        *(["Fit"] if fit else []), "As of"], body)
         if fit:
             out += _criteria(rows, crits)
-    out += _participation(db)
+    out += _participation(db, [r for r in rows if r.category == "mechanisms"])
     out += _events(db, today, notes)
     out += ["## Sources", "", *notes.lines(), ""]
     out += ["Trend arrows: ▲ better, ▼ worse, • neutral, ~ changed (text), over the window. "
@@ -179,12 +199,14 @@ def _criteria(rows, crits: dict[str, criteria.MechanismCriteria]) -> list[str]:
             *_table(["Mechanism", *[cell(v) for v in criteria.SHORT.values()], "Fit"], body)]
 
 
-def _participation(db: Database) -> list[str]:
+def _participation(db: Database, mechanisms: list[queries.Row]) -> list[str]:
+    """The mechanisms (their rows, read once for the whole snapshot) against the major
+    parties."""
     groups = queries.groups(db)
     parties = groups["MAJOR"]["members"] if "MAJOR" in groups else ["USA", "CHN"]
     names = dict(db.execute("SELECT code, name FROM parties").fetchall())
     body = []
-    for r in queries.rows(db, "mechanisms"):
+    for r in mechanisms:
         _, entries = queries.ledger(db, r.id)
         if not entries:
             continue

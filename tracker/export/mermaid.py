@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from tracker import series
+from tracker import headline, series
 from tracker.trends import pad
 
 if TYPE_CHECKING:
@@ -63,13 +63,14 @@ def xychart(chart: series.Chart, escape: Callable[[str], str]) -> list[str]:
     return out + ["Lines: " + "; ".join(legend) + ".", ""]
 
 
-def charts_section(db: Database, as_of: str, escape: Callable[[str], str]) -> list[str]:
+def charts_section(db: Database, as_of: str, escape: Callable[[str], str],
+                   reads: headline.Reads | None = None) -> list[str]:
     """``## Charts``: the headline figures over time, then each treaty's ledger growth
     against its entry-into-force threshold. Nothing when the store has no dated data."""
     if not as_of:
         return []
     end = pad(as_of)
-    charts = series.headline_charts(db, end)
+    charts = series.headline_charts(db, end, reads=reads)
     for (ind,) in db.execute("SELECT id FROM indicators WHERE entry_into_force IS NOT NULL "
                              "AND retired_at IS NULL ORDER BY position").fetchall():
         found = series.ledger_chart(db, ind, end)

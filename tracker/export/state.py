@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 
-from tracker import trends
+from tracker import queries, trends
 
 from typing import TYPE_CHECKING
 
@@ -16,15 +16,24 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 
-def current_state(db: Database) -> dict[str, Any]:
-    """Everything a snapshot reports, in a stable order: values, ledgers, live indicators."""
+def current_state(db: Database, rows: list[queries.Row] | None = None) -> dict[str, Any]:
+    """Everything a snapshot reports, in a stable order: values, ledgers, live indicators.
+
+    ``rows``: the live indicators with their current values, read already (the Markdown
+    snapshot's tables): their values are taken from them instead of read again."""
     values: dict[str, dict[str, list[str]]] = {}
-    for r in db.execute(
-        "SELECT c.indicator_id, c.field, c.value, c.as_of, c.source FROM current_values c "
-        "JOIN indicators i ON i.id = c.indicator_id WHERE i.retired_at IS NULL "
-        "ORDER BY c.indicator_id, c.field"
-    ):
-        values.setdefault(r[0], {})[r[1]] = [r[2], r[3], r[4]]
+    if rows is not None:
+        for r in sorted(rows, key=lambda r: r.id):
+            for name in sorted(r.values):
+                c = r.values[name]
+                values.setdefault(r.id, {})[name] = [c.value, c.as_of, c.source]
+    else:
+        for r in db.execute(
+            "SELECT c.indicator_id, c.field, c.value, c.as_of, c.source FROM current_values c "
+            "JOIN indicators i ON i.id = c.indicator_id WHERE i.retired_at IS NULL "
+            "ORDER BY c.indicator_id, c.field"
+        ):
+            values.setdefault(r[0], {})[r[1]] = [r[2], r[3], r[4]]
     members = [list(r) for r in db.execute(
         "SELECT mechanism_id, party, role, date FROM memberships "
         "ORDER BY mechanism_id, party, role, date")]
