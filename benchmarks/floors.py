@@ -186,6 +186,7 @@ def _spooled(conn: sqlite3.Connection, since: str, cells, n: int, whole: bool = 
     each written as ``cells(step)`` (``n`` cells) while it is computed, then read back
     newest first. Returns the rows (a cursor) and the spool."""
     spool = sqlite3.connect("")
+    spool.execute("PRAGMA cache_size = -512")  # as the product's spool
     spool.execute(f"CREATE TABLE t (k0, k1, k2, k3, k4, {', '.join(f'c{i}' for i in range(n))})")
 
     def rows():

@@ -142,11 +142,12 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
             out.write(line(engine.Change._fields))
             out.writelines(row[0] for row in spool.rows())
         return
+    terminal = render.is_terminal(out)  # else plain strings: Rich is not even imported
     render.table(out, f"Headline figures ({f'on {end}' if end else 'now'}, and on "
                       f"{start or 'the first record'})",
                  ["Figure", end or "Now", "Then", "Trend"],
                  [[f.label, f.text, "" if f.before is None else str(f.before),
-                   _trend(f.direction)] for f in figures], keep=(), wrap=(0, 1))
+                   _trend(f.direction, styled=terminal)] for f in figures], keep=(), wrap=(0, 1))
     if any(f.kind == "floor" or f.low_confidence for f in figures):
         render.paragraph(out, "A floor counts only what the ledgers hold (incomplete or missing "
                     "ledgers could add more); `tracker trends --explain ID` lists what a "
@@ -155,7 +156,7 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
     columns = ["As of", "Indicator", "Field", "From", "To", "Trend", "Why", "Source"]
     caption = ("Why: the note recorded with the new value, cut at 80 columns; "
                "`tracker history ID` and --format json give it whole.")
-    if render.is_terminal(out):
+    if terminal:
         changes = window_changes(store.db, start)
         if watch:  # a person's tables: the watched indicators' changes first, newest first
             from tracker.cli_config import watch_first
