@@ -285,13 +285,35 @@ ORDER BY o.id
 
 def _fits(conn: sqlite3.Connection) -> dict[str, str]:
     """The mechanisms' essay fit: the one column the floor takes from the product, because
-    it is derived by the essay's rules (tracker.criteria), not read by a query."""
-    import sqlite_utils
-
+    it is derived by the essay's rules (tracker.criteria), not read by a query. The rules
+    read the store through a few lines of stdlib here, not sqlite-utils."""
     from tracker import criteria
 
-    return {m: c.fit.shown for m, c in criteria.load(sqlite_utils.Database(conn)).items()
-            if c.fit}
+    return {m: c.fit.shown for m, c in criteria.load(_Rows(conn)).items() if c.fit}
+
+
+class _Rows:
+    """The three read calls tracker.criteria makes, on the sqlite3 connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql, params=()):
+        return self.conn.execute(sql, params)
+
+    def query(self, sql, params=()):
+        cursor = self.conn.execute(sql, params)
+        keys = [d[0] for d in cursor.description]
+        return (dict(zip(keys, row)) for row in cursor)
+
+    def __getitem__(self, name):
+        conn = self.conn
+
+        class Table:
+            def exists(self):
+                return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?",
+                                    [name]).fetchone() is not None
+        return Table()
 
 
 def list_text(conn: sqlite3.Connection) -> str:
@@ -334,13 +356,21 @@ def list_text(conn: sqlite3.Connection) -> str:
     return "".join(out)
 
 
-if __name__ == "__main__":  # python floors.py list|trends|trends-stream|trends-json|history DB [ARG]
+def main(argv: list[str]) -> None:
+    """python floors.py list|trends|trends-stream|trends-json|history DB [ARG]: print what
+    the product prints."""
     import sys
 
-    what, conn = sys.argv[1], sqlite3.connect(sys.argv[2])
+    what, conn = argv[0], sqlite3.connect(argv[1])
     if what in ("trends-stream", "trends-json"):
-        (trends_stream if what == "trends-stream" else trends_json)(conn, sys.argv[3], sys.stdout)
-        sys.exit()
+        (trends_stream if what == "trends-stream" else trends_json)(conn, argv[2], sys.stdout)
+        return
     sys.stdout.write({"list": lambda: list_text(conn),
-                      "trends": lambda: trends_table(conn, sys.argv[3]),
-                      "history": lambda: history_table(conn, sys.argv[3])}[what]())
+                      "trends": lambda: trends_table(conn, argv[2]),
+                      "history": lambda: history_table(conn, argv[2])}[what]())
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])

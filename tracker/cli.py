@@ -192,7 +192,7 @@ def cli(ctx: click.Context, db: str | None, catalog_path: str | None,
             return
         from tracker import reports
 
-        reports.list_rows(store.db, sys.stdout, "table", watch=settings.watch)
+        reports.list_rows(store.reader, sys.stdout, "table", watch=settings.watch)
 
 
 def _interactive() -> bool:
@@ -223,20 +223,13 @@ def list_cmd(ctx: click.Context, category: str | None, show_categories: bool, at
       tracker list --format csv > current.csv
       tracker list --at 2025-06          # the tables as they stood at the end of June 2025
     """
-    from tracker import reports
+    from tracker.listing import list_command
 
-    db = store_for(ctx, at).db
-    if show_categories:
-        reports.categories(db, sys.stdout, fmt)
-        return
-    known = [r[0] for r in db.execute("SELECT id FROM categories ORDER BY position")]
-    if category and category not in known:
-        raise Failed(f"--category: unknown category {category!r} "
-                     f"(allowed: {', '.join(known)})")
+    db = store_for(ctx, at).reader
     env = _env(ctx)
-    _at_note(at, fmt)
-    reports.list_rows(db, sys.stdout, fmt, category,
-                      watch=env.settings.watch if env.settings and fmt == "table" else ())
+    list_command(db, sys.stdout, fmt, category, show_categories,
+                 watch=env.settings.watch if env.settings and fmt == "table" else (),
+                 heading=lambda: _at_note(at, fmt))
 
 
 def _known(env: Env, indicator_id: str, at: str | None = None):
@@ -245,7 +238,7 @@ def _known(env: Env, indicator_id: str, at: str | None = None):
     from tracker.search import find_indicator
 
     store = store_for(click.get_current_context(), at) if at else env.store()
-    return store, find_indicator(store.db, indicator_id)
+    return store, find_indicator(store.reader, indicator_id)
 
 
 @cli.command()
@@ -270,7 +263,7 @@ def show(ctx: click.Context, indicator_id: str, fmt: str, at: str | None) -> Non
 
     store, indicator_id = _known(_env(ctx), indicator_id, at)
     _at_note(at, fmt)
-    reports.show(store.db, sys.stdout, indicator_id, fmt)
+    reports.show(store.reader, sys.stdout, indicator_id, fmt)
 
 
 @cli.command()
@@ -289,16 +282,12 @@ def history(ctx: click.Context, indicator_id: str, field_name: str | None, fmt: 
       tracker history gpai participant_count
     """
     from tracker import reports
+    from tracker.listing import check_field
 
     store, indicator_id = _known(_env(ctx), indicator_id)
     if field_name:
-        allowed = [r[0] for r in store.db.execute(
-            "SELECT f.field FROM fields f JOIN indicators i ON i.category_id = f.category_id "
-            "WHERE i.id = ? ORDER BY f.position", [indicator_id])]
-        if field_name not in allowed:
-            raise Failed(f"unknown field {field_name!r} for {indicator_id!r} "
-                         f"(allowed: {', '.join(allowed)})")
-    reports.history(store.db, sys.stdout, indicator_id, field_name, fmt)
+        check_field(store.reader, indicator_id, field_name)
+    reports.history(store.reader, sys.stdout, indicator_id, field_name, fmt)
 
 
 @cli.command("set")

@@ -1,4 +1,5 @@
-"""The console script's entry point: click, plus what happens when output cannot be written."""
+"""The console script's entry point: the short path or click, plus what happens when output
+cannot be written."""
 
 from __future__ import annotations
 
@@ -7,9 +8,6 @@ import io
 import os
 import sys
 
-import click
-
-from tracker.cli import cli
 from tracker.errors import EXIT_BROKEN_PIPE, EXIT_OUTPUT, OutputClosed
 
 
@@ -20,21 +18,29 @@ def main(argv: list[str] | None = None) -> None:
     with exit code 141 (128 + SIGPIPE, what a shell reports for a command killed by a broken
     pipe), not 1, which means some sources failed. Output that cannot be written at all
     (``> /dev/full``, a closed descriptor) is one line on standard error and exit code 74.
+
+    ``tracker list``, ``show`` and ``history`` in their plain forms run without click when
+    they can (:mod:`tracker.quick`); everything else, errors included, goes through click.
     """
     if sys.stdout is None:  # started with standard output closed (`>&-`)
         sys.stdout = _Closed()
+    args = sys.argv[1:] if argv is None else list(argv)
     try:
         try:
-            code = cli.main(args=argv, prog_name="tracker", standalone_mode=False)
+            from tracker import quick
+
+            text = quick.run(args, sys.stdout)
+            if text is None:
+                code = _click(args)
+            else:
+                sys.stdout.write(text)
+                code = 0
             sys.stdout.flush()  # now, so a write error is ours to report, not the interpreter's
         except BrokenPipeError as exc:
             raise OutputClosed() from exc
-    except click.ClickException as exc:
-        exc.show()
-        code = exc.exit_code
-    except click.Abort:
-        _say("Aborted!")
-        code = 1
+        except KeyboardInterrupt:
+            _say("Aborted!")
+            code = 1
     except OutputClosed:
         _silence_stdout()
         code = EXIT_BROKEN_PIPE
@@ -46,7 +52,24 @@ def main(argv: list[str] | None = None) -> None:
             why = "standard output is closed"
         _say(f"Error: cannot write {where}: {why}")
         code = EXIT_OUTPUT
-    sys.exit(code if isinstance(code, int) else 0)
+    sys.exit(code)
+
+
+def _click(args: list[str]) -> int:
+    """Run the click command line; its errors are one line and their exit code."""
+    import click
+
+    from tracker.cli import cli
+
+    try:
+        code = cli.main(args=args, prog_name="tracker", standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.Abort:
+        _say("Aborted!")
+        return 1
+    return code if isinstance(code, int) else 0
 
 
 class _Closed(io.TextIOBase):

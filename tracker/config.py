@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from tracker.errors import TrackerError
 
@@ -51,15 +50,18 @@ def default_path() -> Path:
     return user_config_path("tracker", appauthor=False) / "config.toml"
 
 
-@dataclass
-class Settings:
-    """Resolved settings: each value with where it came from."""
+class Settings(NamedTuple):
+    """Resolved settings: each value (``values``) with where it came from (``origins``).
+
+    A named tuple, not a dataclass: the short commands read it, and loading the
+    dataclasses machinery costs more than their work.
+    """
 
     config_path: Path
     config_origin: str
     config_exists: bool
-    values: dict[str, Any] = field(default_factory=dict)
-    origins: dict[str, str] = field(default_factory=dict)
+    values: dict[str, Any]
+    origins: dict[str, str]
 
     def get(self, key: str) -> Any:
         return self.values.get(key)
@@ -103,7 +105,7 @@ def resolve(options: dict[str, str | None], config_option: str | None = None,
         path, origin = default_path(), "default"
     explicit = origin != "default"
     data = read(path, must_exist=explicit)
-    settings = Settings(path, origin, data is not None)
+    settings = Settings(path, origin, data is not None, {}, {})
     data = data or {}
     for key, (var, kind, _) in SETTINGS.items():
         value, where = options.get(key), f"option {OPTIONS.get(key, '--' + key)}"
@@ -136,8 +138,6 @@ def read(path: Path, must_exist: bool = False) -> dict[str, Any] | None:
         TrackerError: unreadable, not TOML, an unknown key or a value of the wrong kind,
             as ``file:line: problem``.
     """
-    import tomllib
-
     try:
         if path.exists() and not path.is_file():  # a FIFO or /dev/zero would hang
             raise TrackerError(f"{path}: cannot read the config file: not a regular file")
@@ -157,6 +157,8 @@ def read(path: Path, must_exist: bool = False) -> dict[str, Any] | None:
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
         raise TrackerError(f"{path}:{line}: not UTF-8 text") from None
+    import tomllib  # only when there is a file to read
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

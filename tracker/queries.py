@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from typing import TYPE_CHECKING
 
@@ -13,22 +12,22 @@ if TYPE_CHECKING:
 
 
 
-@dataclass
-class Current:
-    """The current value of one field, with its provenance."""
+class Current(NamedTuple):
+    """The current value of one field, with its provenance. (Named tuples here, not
+    dataclasses: the short commands read these, and loading the dataclasses machinery
+    costs more than their work.)"""
 
     value: str
     as_of: str
     source: str
     confidence: str
     origin: str
-    note: str | None = None
-    disputed_by: list[str] = field(default_factory=list)
+    note: str | None
+    disputed_by: list[str]
     """Other values recorded for the same date by other sources."""
 
 
-@dataclass
-class Row:
+class Row(NamedTuple):
     """An indicator with its current values."""
 
     id: str
@@ -39,7 +38,7 @@ class Row:
     table_no: int | None
     kind: str | None
     retired_at: str | None
-    values: dict[str, Current] = field(default_factory=dict)
+    values: dict[str, Current]
 
     @property
     def as_of(self) -> str:
@@ -104,7 +103,7 @@ def rows(db: Database, category: str | None = None, *, retired: bool = False,
         "i.retired_at FROM indicators i JOIN categories c ON c.id = i.category_id "
         f"WHERE {' AND '.join(where)} ORDER BY c.position, i.position, i.id"
     )
-    result = [Row(*r) for r in db.execute(sql, params).fetchall()]
+    result = [Row(*r, {}) for r in db.execute(sql, params).fetchall()]
     by_id = {r.id: r for r in result}
     if not by_id:
         return result
@@ -114,7 +113,8 @@ def rows(db: Database, category: str | None = None, *, retired: bool = False,
         f"FROM current_values WHERE indicator_id IN ({marks})", list(by_id)
     ):
         by_id[cv["indicator_id"]].values[cv["field"]] = Current(
-            cv["value"], cv["as_of"], cv["source"], cv["confidence"], cv["origin"], cv["note"]
+            cv["value"], cv["as_of"], cv["source"], cv["confidence"], cv["origin"], cv["note"],
+            []
         )
     for d in db.query(ALSO_REPORTED.format(marks=marks), list(by_id)):
         current = by_id[d["indicator_id"]].values[d["field"]]

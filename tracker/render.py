@@ -6,7 +6,6 @@ parsed as markup, so values from sources print literally.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import sys
@@ -113,8 +112,6 @@ def _plain_column(col: tuple) -> list[str]:
 def _aligned(out: TextIO, rows: list) -> None:
     """Rows (the header first) as columns two spaces apart, padded to their display width
     (a CJK character takes two columns), without trailing spaces."""
-    from rich.cells import cell_len
-
     cols = []
     for col in zip(*rows):
         col = _plain_column(col)
@@ -122,6 +119,8 @@ def _aligned(out: TextIO, rows: list) -> None:
             width = max(map(len, col))
             cols.append([c.ljust(width) for c in col])
             continue
+        from rich.cells import cell_len  # only for text beyond ASCII
+
         sizes: dict[str, int] = {}
         lens = [sizes[c] if c in sizes else sizes.setdefault(c, cell_len(c)) for c in col]
         width = max(lens)
@@ -382,6 +381,8 @@ def csv_text(columns: Sequence[str], rows: Any) -> str:
 
     Every CSV the product writes (commands and exports) is made here.
     """
+    import csv
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([csv_cell(c) for c in columns])
@@ -393,6 +394,8 @@ def csv_text(columns: Sequence[str], rows: Any) -> str:
 def csv_line():
     """A function giving one row as a line of CSV, as :func:`csv_text` writes it (for rows
     written one at a time)."""
+    import csv
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
 

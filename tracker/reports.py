@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict
 from typing import Any, TextIO
 
 
-from tracker import criteria, queries, render
+from tracker import queries, render
 from tracker.queries import IN_ROLES
 from tracker.text import count
 
@@ -15,6 +14,8 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from tracker import criteria
 
 MAJOR_PARTIES = ("USA", "CHN")
 
@@ -48,6 +49,8 @@ def list_rows(db: Database, out: TextIO, fmt: str, category: str | None = None,
               watch: Sequence[str] = ()) -> int:
     """Print every category's table (or one) with current values and as-of dates; the
     indicators on the ``watch`` list come first in their tables, in the list's order."""
+    from tracker import criteria
+
     cats = [c for c in queries.categories(db) if category in (None, c["id"])]
     all_rows = queries.rows(db, category)
     if watch:
@@ -68,7 +71,7 @@ def list_rows(db: Database, out: TextIO, fmt: str, category: str | None = None,
              "fields": [f["field"] for f in c["fields"]],
              "rows": [{"id": r.id, "name": r.name, "tier": r.tier, "table": r.table_no,
                        **({"fit": fits.get(r.id, "")} if c["id"] == "mechanisms" else {}),
-                       "values": {k: asdict(v) for k, v in r.values.items()}}
+                       "values": {k: v._asdict() for k, v in r.values.items()}}
                       for r in all_rows if r.category == c["id"]]}
             for c in cats]})
         return len(all_rows)
@@ -118,6 +121,8 @@ def categories(db: Database, out: TextIO, fmt: str) -> None:
 
 def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
     """Print one indicator: every field's current value with provenance, and its ledger."""
+    from tracker import criteria
+
     ind = queries.indicator(db, indicator_id)
     assert ind is not None
     [row] = queries.rows(db, ids=[indicator_id], retired=True)
@@ -130,7 +135,7 @@ def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
             "id": ind["id"], "name": ind["name"], "category": ind["category_id"],
             "description": ind["description"], "aliases": ind["aliases"], "kind": ind["kind"],
             "tier": ind["tier"], "table": ind["table_no"], "retired_at": ind["retired_at"],
-            "criteria": _criteria(db, ind), "values": {k: asdict(v) for k, v in row.values.items()},
+            "criteria": _criteria(db, ind), "values": {k: v._asdict() for k, v in row.values.items()},
             "members": _summary(db, head, entries) if head or entries else None,
             "events": [{"date": e["date"], "title": e["title"], "source": e["source"],
                         "outcome": e.get("outcome")} for e in events],
@@ -171,6 +176,8 @@ def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
 
 
 def _criteria_table(out: TextIO, crit: criteria.MechanismCriteria, src) -> None:
+    from tracker import criteria
+
     title = f"Essay criteria: fit {crit.fit.shown}" if crit.fit else "Essay criteria"
     if not render.is_terminal(out):
         render.table(out, title, ["Criterion", "Value", "Conf.", "Rationale", "Source"],
@@ -189,6 +196,8 @@ def _criteria_table(out: TextIO, crit: criteria.MechanismCriteria, src) -> None:
 
 
 def _criteria(db: Database, ind: dict[str, Any]) -> dict[str, Any] | None:
+    from tracker import criteria
+
     if ind["category_id"] != "mechanisms":
         return None
     found = criteria.load(db).get(ind["id"])

@@ -17,13 +17,10 @@ query with no letters or digits is one clear error.
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
-import shlex
-from dataclasses import asdict, dataclass
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tracker.errors import TrackerError
 from tracker.text import clean
@@ -48,9 +45,9 @@ _OPEN, _CLOSE = "\x02", "\x03"  # snippet markers: control characters, never sho
 _WORD = re.compile(r"[^\W_]")
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One search result."""
+class Hit(NamedTuple):
+    """One search result (a named tuple: loading dataclasses costs the short commands more
+    than their work)."""
 
     kind: str
     """indicator, value, party, event or source."""
@@ -77,7 +74,7 @@ class Hit:
     """Dropped from the catalog (its history is kept)."""
 
     def as_dict(self) -> dict:
-        data = asdict(self)
+        data = self._asdict()
         data["highlights"] = [list(h) for h in self.highlights]
         data["rank"] = round(self.rank, 6)
         return data
@@ -228,6 +225,8 @@ def find_indicator(db: Database, text: str) -> str:
             return found[0]
     shown = clean(" ".join(text.split()))
     if found:
+        import shlex
+
         listed = ", ".join(found[:5]) + (", ..." if len(found) > 5 else "")
         raise TrackerError(f"{shown!r} matches several indicators: {listed} "
                            f"(give an id; `tracker search {shlex.quote(shown)}` lists them)")
@@ -239,6 +238,8 @@ def find_indicator(db: Database, text: str) -> str:
 
 def nearest(rows: list[tuple[str, str, list]], key: str, n: int = 3) -> list[str]:
     """The ids of the indicators whose id, name or an alias is closest to ``key``."""
+    import difflib
+
     names: dict[str, str] = {}
     for i, name, aliases in rows:
         for label in (i, name, *map(str, aliases)):

@@ -60,6 +60,7 @@ def sync(store: Store, catalog: Catalog, *, force: bool = False) -> SyncResult:
         events = _events(db, catalog, now)
         _sources(db, catalog, now)
         store.set_meta("catalog_digest", catalog.digest)
+        store.set_meta("catalog_stamp", catalog.stamp or "")
         store.set_meta("catalog_path", catalog.path)
         store.set_meta("synced_at", now)
         result = SyncResult(False, added, retired, observations, memberships, events)

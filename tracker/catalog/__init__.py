@@ -45,6 +45,9 @@ class Catalog:
     path: str
     digest: str
     """SHA-256 of the file's bytes: an unchanged catalog syncs for free."""
+    stamp: str | None = None
+    """The file's stamp (:func:`tracker.store.files.file_stamp`) taken before it was read:
+    while it holds, the file is the one digested, and the short commands skip hashing it."""
 
     indicators_by_id: dict[str, Indicator] = field(init=False, repr=False)
 
@@ -82,6 +85,12 @@ def check_catalog(path: str | Path) -> tuple[Catalog | None, list[Problem]]:
         The catalog (None when there are problems) and the list of problems.
     """
     path = Path(path)
+    try:
+        from tracker.store.files import file_stamp
+
+        stamp: str | None = file_stamp(path)
+    except OSError:
+        stamp = None  # read_document says why the file cannot be read
     doc = read_document(path)
     if doc.problems:
         return None, doc.problems
@@ -95,7 +104,7 @@ def check_catalog(path: str | Path) -> tuple[Catalog | None, list[Problem]]:
     if problems:
         return None, sorted(problems, key=lambda p: p.line)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return Catalog(model=model, path=str(path), digest=digest), []
+    return Catalog(model=model, path=str(path), digest=digest, stamp=stamp), []
 
 
 def load_catalog(path: str | Path) -> Catalog:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 
 
 from tracker import __version__, criteria, queries, trends
@@ -43,7 +42,7 @@ def json_text(db: Database, *, snap_id: str, as_of: str, since: str | None,
              "fields": [{"id": f["field"], "label": f["label"], "scale": f["scale_id"]}
                         for f in c["fields"]],
              "rows": [{"id": r.id, "name": r.name, "tier": r.tier, "table": r.table_no,
-                       "values": {k: asdict(v) for k, v in sorted(r.values.items())}}
+                       "values": {k: v._asdict() for k, v in sorted(r.values.items())}}
                       for r in rows if r.category == c["id"]]}
             for c in queries.categories(db)],
         "criteria": {m: c.as_dict() for m, c in criteria.load(db).items() if c.fit},

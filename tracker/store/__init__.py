@@ -96,6 +96,14 @@ class Store:
             self._db = sqlite_utils.Database(self.conn)
         return self._db
 
+    @property
+    def reader(self):
+        """The store's read side without sqlite-utils (:class:`tracker.store.reader.Reader`):
+        what the listing commands read with, so they start without importing it."""
+        from tracker.store.reader import Reader
+
+        return Reader(self.conn)
+
     @classmethod
     def open(cls, path: str | Path, *, clock: Clock = utcnow, create_dirs: bool = False) -> "Store":
         """Open (creating if needed) and upgrade the store at ``path``.

@@ -179,3 +179,19 @@ def stored_digest(path: str) -> str | None:
     except sqlite3.Error:
         return None
     return row[0] if row else None
+
+
+def file_stamp(path: str | Path) -> str:
+    """What changes whenever a file's content does: device, inode, size, and the
+    modification and status-change times in nanoseconds.
+
+    The status-change time (ctime) is set by the kernel on every write and cannot be set
+    back by tools that restore mtimes (``touch -r``, ``cp -p``), so an unchanged stamp means
+    unchanged bytes, as git's index and rsync's quick check rely on. Take it *before*
+    reading the file: a write after it changes the stamp.
+
+    Raises:
+        OSError: the file cannot be stat'ed.
+    """
+    st = os.stat(path)
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
