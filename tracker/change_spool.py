@@ -44,7 +44,7 @@ class Spool:
     Args:
         width: cells per row (without ``measure``: one, a change's JSON or CSV text).
         rank: for a watch list, the rank of an indicator id (lower first); None: all equal.
-        measure: for a table, :func:`tracker.render.measured_row`: each row is kept as its
+        measure: for a table, :func:`tracker.streamed.measured_row`: each row is kept as its
             one-line cells, the widest cell of each column in :attr:`widths`, and
             :meth:`rows` gives each row as ``(one_cell, *cells)``.
     """

@@ -110,7 +110,7 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
 
     ``end``: the window's last date when it is not today (``--until``, ``--at``); JSON
     names it only for ``--until`` (``--at`` prints what was printed that day)."""
-    from tracker import headline
+    from tracker import headline, streamed
     from tracker import trends as engine
     from tracker.change_spool import Spool
     from tracker.ledger_changes import window_changes, window_steps
@@ -137,7 +137,7 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
                 "review_due": [d.__dict__ for d in stale]})
         return
     if fmt == "csv":
-        line = render.csv_line()
+        line = streamed.csv_line()
         with Spool(1).fill(window_steps(store.db, start), lambda c: (line(c),)) as spool:
             out.write(line(engine.Change._fields))
             out.writelines(row[0] for row in spool.rows())
@@ -175,13 +175,13 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
         if watch:  # the watched indicators' changes first, in the list's order
             ranks = {ident: i for i, ident in enumerate(watch)}
             rank = lambda ident: ranks.get(ident, len(ranks))  # noqa: E731
-        spool = Spool(len(columns), rank, render.measured_row)
-        spool.widths[:] = render.measured_row(columns)[1]
+        spool = Spool(len(columns), rank, streamed.measured_row)
+        spool.widths[:] = streamed.measured_row(columns)[1]
         with spool.fill(window_steps(store.db, start), lambda c: (
                 c.as_of, c.name, c.label, c.old, c.new, marks[c.direction, c.flip],
                 shorten(c.note) if c.note else "", c.source or "")):
             if spool.count:
-                render.streamed_table(out, f"{count(spool.count, 'change')} {title}", columns,
+                streamed.streamed_table(out, f"{count(spool.count, 'change')} {title}", columns,
                                       spool.rows(), spool.widths, caption)
         flips = sorted(spool.flips)
         changes = spool.count
