@@ -143,3 +143,17 @@ def test_memory_does_not_grow_with_the_window(tmp_path, monkeypatch, fmt):
         large.close()
     assert before > 2.0, "the store is large enough for a list of changes to show"
     assert ours < 1.4, f"peak grew {ours:.2f}x for 4x the changes (a list: {before:.2f}x)"
+
+
+def test_characters_taken_as_one_cell_are_one_cell_for_rich():
+    """The widths the streamed table pads by are Rich's, as the table held in a list."""
+    from rich.cells import cell_len
+
+    from tracker import streamed
+    from tracker.trends import ARROWS
+
+    assert all(cell_len(ch) == 1 for ch in streamed._ONE_CELL)
+    assert streamed.one_cell_each("".join(ARROWS.values()) + "abc é ж ▲")
+    assert not streamed.one_cell_each("中") and not streamed.one_cell_each("e\u0301")
+    row, widths, one_cell = streamed.measured_row(["中文", "a  b", "x"])
+    assert (list(row), widths, one_cell) == (["中文", "a b", "x"], [4, 3, 1], False)

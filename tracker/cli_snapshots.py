@@ -125,10 +125,11 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
         raise TrackerError(f"--since: {since!r} is after today, {today.isoformat()} "
                            "(allowed: a date up to today, Nd, Nw, Nm or Ny (e.g. 30d, 1y), "
                            "or all)")
-    figures = headline.figures(store.db, start)
-    stale = engine.review_due(store.db, today)
+    db = store.reader  # reads only: the stdlib reader, without importing sqlite-utils
+    figures = headline.figures(db, start)
+    stale = engine.review_due(db, today)
     if fmt == "json":  # the changes are spooled, then written one at a time
-        with Spool(1).fill(window_steps(store.db, start),
+        with Spool(1).fill(window_steps(db, start),
                            lambda c: (render.compact_json(c.as_dict()),)) as spool:
             render.as_json(out, {
                 "window_start": start, **({"window_end": end} if end_in_json else {}),
@@ -138,7 +139,7 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
         return
     if fmt == "csv":
         line = streamed.csv_line()
-        with Spool(1).fill(window_steps(store.db, start), lambda c: (line(c),)) as spool:
+        with Spool(1).fill(window_steps(db, start), lambda c: (line(c),)) as spool:
             out.write(line(engine.Change._fields))
             out.writelines(row[0] for row in spool.rows())
         return
@@ -157,14 +158,14 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
     caption = ("Why: the note recorded with the new value, cut at 80 columns; "
                "`tracker history ID` and --format json give it whole.")
     if terminal:
-        changes = window_changes(store.db, start)
+        changes = window_changes(db, start)
         if watch:  # a person's tables: the watched indicators' changes first, newest first
             from tracker.cli_config import watch_first
 
             changes = watch_first(changes, lambda c: c.indicator_id, list(watch))
         flips = sorted({(c.indicator_id, c.field) for c in changes if c.flip})
         if changes:
-            src = _sources(store.db, out)
+            src = _sources(db, out)
             render.table(out, f"{count(len(changes), 'change')} {title}", columns,
                          [[c.as_of, c.name, c.label, c.old, c.new, _trend(c.direction, c.flip),
                            shorten(c.note) if c.note else "", src(c.source)] for c in changes],
@@ -177,7 +178,7 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
             rank = lambda ident: ranks.get(ident, len(ranks))  # noqa: E731
         spool = Spool(len(columns), rank, streamed.measured_row)
         spool.widths[:] = streamed.measured_row(columns)[1]
-        with spool.fill(window_steps(store.db, start), lambda c: (
+        with spool.fill(window_steps(db, start), lambda c: (
                 c.as_of, c.name, c.label, c.old, c.new, marks[c.direction, c.flip],
                 shorten(c.note) if c.note else "", c.source or "")):
             if spool.count:

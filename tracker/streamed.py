@@ -37,8 +37,12 @@ def measured_row(row: Sequence[str]) -> tuple[Sequence[str], list[int], bool]:
     return row, [cell_len(c) for c in row], False
 
 
-_ONE_CELL = set(map(chr, range(0x20, 0x7F)))
-"""Characters measured one terminal cell wide (printable ASCII, then those met since)."""
+_ONE_CELL = {chr(c) for first, last in ((0x20, 0x7E), (0xA0, 0xAC), (0xAE, 0x2FF),
+                                          (0x370, 0x482), (0x2500, 0x25FC), (0x2800, 0x28FF))
+             for c in range(first, last + 1)} | {"•"}
+"""Characters one terminal cell wide: the ranges Rich itself takes as one cell each
+(Latin, Greek, Cyrillic, box drawing and shapes, Braille) and the trend bullet, then those
+measured since (a test checks each against Rich)."""
 
 
 def one_cell_each(text: str) -> bool:
