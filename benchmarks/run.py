@@ -200,7 +200,7 @@ def queries(db: Path, repeat: int, label: str) -> dict[str, float]:
          lambda: floors.history_table(conn, "ind-0100")),
         ("tracker trends --since 1y (table, piped)", 1, 1.5, True,
          product(lambda out: print_trends(store, out, "1y", "table")),
-         lambda: floors.trends_table(conn, SINCE)),
+         lambda: _floor_text(floors.trends_stream, conn, SINCE)),
         ("tracker export (Markdown)", 1, 1.5, True,
          lambda: export.build(store, "md").text,
          lambda: floors.export_changes(conn, _export_start(conn))),
@@ -217,6 +217,15 @@ def queries(db: Path, repeat: int, label: str) -> dict[str, float]:
     conn.close()
     store.close()
     return figures
+
+
+def _floor_text(floor, *args) -> str:
+    """What a floor that writes to a stream writes, as text."""
+    import io
+
+    out = io.StringIO()
+    floor(*args, out)
+    return out.getvalue()
 
 
 def _export_start(conn: sqlite3.Connection) -> str:

@@ -164,6 +164,7 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
 
             changes = watch_first(changes, lambda c: c.indicator_id, list(watch))
         flips = sorted({(c.indicator_id, c.field) for c in changes if c.flip})
+        found = len(changes)
         if changes:
             src = _sources(db, out)
             render.table(out, f"{count(len(changes), 'change')} {title}", columns,
@@ -182,11 +183,10 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
                 c.as_of, c.name, c.label, c.old, c.new, marks[c.direction, c.flip],
                 shorten(c.note) if c.note else "", c.source or "")):
             if spool.count:
-                streamed.streamed_table(out, f"{count(spool.count, 'change')} {title}", columns,
-                                      spool.rows(), spool.widths, caption)
-        flips = sorted(spool.flips)
-        changes = spool.count
-    if not changes:
+                streamed.streamed_table(out, f"{count(spool.count, 'change')} {title}",
+                                        columns, spool.rows(), spool.widths, caption)
+        flips, found = sorted(spool.flips), spool.count
+    if not found:
         render.paragraph(out, f"No changes dated {title}.")
         out.write("\n")
     if flips:
