@@ -157,3 +157,27 @@ def test_characters_taken_as_one_cell_are_one_cell_for_rich():
     assert not streamed.one_cell_each("中") and not streamed.one_cell_each("e\u0301")
     row, widths, one_cell = streamed.measured_row(["中文", "a  b", "x"])
     assert (list(row), widths, one_cell) == (["中文", "a b", "x"], [4, 3, 1], False)
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+@pytest.mark.parametrize("where", ["open", "sort"])
+def test_a_spool_that_cannot_be_written_fails_before_any_output(run, monkeypatch, fmt, where):
+    """A full or unwritable temporary folder: one line saying what to do, exit 1, and
+    nothing on standard output (not a headline table followed by a traceback)."""
+    import sqlite3
+
+    assert run("trends", "--since", "all", "--format", fmt).exit_code == 0
+
+    def full(*args):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    if where == "open":
+        monkeypatch.setattr(change_spool.Spool, "_open", staticmethod(full))
+    else:  # the sort fails as the rows are first asked for
+        monkeypatch.setattr(change_spool, "ORDER", "no_such_column")
+    result = run("trends", "--since", "all", "--format", fmt)
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "temporary file" in lines[0] and "SQLITE_TMPDIR" in lines[0]
+    assert "Traceback" not in result.stderr

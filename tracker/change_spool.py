@@ -19,6 +19,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
+from tracker.errors import EXIT_STORE, TrackerError
 from tracker.trends import pad
 
 if TYPE_CHECKING:
@@ -36,6 +37,13 @@ SEP = "\x1f"
 ORDER = "rank, padded DESC, category DESC, indicator DESC, field DESC, party DESC, rowid"
 """The order of :func:`tracker.ledger_changes.window_changes` (its sort key, newest first;
 equal keys in the order the changes were computed), after a watch list's rank."""
+
+
+def failed(exc: sqlite3.Error) -> TrackerError:
+    """The one line a spool that cannot be written (a full or unwritable disk) prints; exit
+    1, as for a store or output that cannot be used."""
+    return TrackerError(f"the changes could not be sorted in a temporary file ({exc}); "
+                        "set SQLITE_TMPDIR or TMPDIR to a folder with free space", EXIT_STORE)
 
 
 class Spool:
@@ -58,18 +66,26 @@ class Spool:
         self.count = 0
         self.flips: set[tuple[str, str]] = set()
         self.widths = [0] * width
+        try:
+            self.conn = self._open()
+        except sqlite3.Error as exc:
+            raise failed(exc) from None
+
+    @staticmethod
+    def _open() -> sqlite3.Connection:
         # "": a private database on a temporary file, deleted on close; pages beyond the
         # cache go to the file, and so does the sorter's overflow (SQLite sorts in memory
         # up to the cache's size). 512 KiB: a quarter of the default, as fast here.
-        self.conn = sqlite3.connect("")
-        self.conn.execute("PRAGMA temp_store = FILE")
-        self.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        self.conn.execute("PRAGMA journal_mode = OFF")
-        self.conn.execute("PRAGMA synchronous = OFF")
+        conn = sqlite3.connect("")
+        conn.execute("PRAGMA temp_store = FILE")
+        conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
         # A table row's cells are kept as one text, joined by a unit separator (a control
         # character, which one-line cells never hold): one column, however many cells.
-        self.conn.execute("CREATE TABLE spool (rank INTEGER, padded TEXT, category TEXT, "
-                          "indicator TEXT, field TEXT, party TEXT, one_cell INTEGER, cells TEXT)")
+        conn.execute("CREATE TABLE spool (rank INTEGER, padded TEXT, category TEXT, "
+                     "indicator TEXT, field TEXT, party TEXT, one_cell INTEGER, cells TEXT)")
+        return conn
 
     def fill(self, changes: Iterable[Change], row: Callable[[Change], Sequence]) -> Spool:
         """Write ``changes`` (in the order they were computed), each as ``row(change)``."""
@@ -92,13 +108,19 @@ class Spool:
         return self
 
     def _write(self, batch: list) -> None:
-        self.conn.executemany("INSERT INTO spool VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch)
+        try:
+            self.conn.executemany("INSERT INTO spool VALUES (?, ?, ?, ?, ?, ?, ?, ?)", batch)
+        except sqlite3.Error as exc:
+            raise failed(exc) from None
         self.count += len(batch)
 
     def rows(self) -> Iterator[tuple]:
         """The rows, newest change first (after a watch list's rank), one at a time, as
         tuples of cells (with ``measure``: ``(one_cell, *cells)``)."""
-        rows = self.conn.execute(f"SELECT one_cell, cells FROM spool ORDER BY {ORDER}")
+        try:  # the sort runs here, before the first row: a full disk fails before output
+            rows = self.conn.execute(f"SELECT one_cell, cells FROM spool ORDER BY {ORDER}")
+        except sqlite3.Error as exc:
+            raise failed(exc) from None
         if self.measure is None:  # one cell: JSON or CSV text, kept whole
             return ((text,) for _, text in rows)
         return ((one_cell, *text.split(SEP)) for one_cell, text in rows)

@@ -140,10 +140,27 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
     if fmt == "csv":
         line = streamed.csv_line()
         with Spool(1).fill(window_steps(db, start), lambda c: (line(c),)) as spool:
+            rows = spool.rows()  # sorted before the header is written
             out.write(line(engine.Change._fields))
-            out.writelines(row[0] for row in spool.rows())
+            out.writelines(row[0] for row in rows)
         return
     terminal = render.is_terminal(out)  # else plain strings: Rich is not even imported
+    columns = ["As of", "Indicator", "Field", "From", "To", "Trend", "Why", "Source"]
+    if not terminal:  # spooled and sorted first: a disk that fails, fails before any output
+        marks = {(d, f): _trend(d, f, styled=False) for d in engine.ARROWS for f in (False, True)}
+        rank = None
+        if watch:  # the watched indicators' changes first, in the list's order
+            ranks = {ident: i for i, ident in enumerate(watch)}
+            rank = lambda ident: ranks.get(ident, len(ranks))  # noqa: E731
+        spool = Spool(len(columns), rank, streamed.measured_row)
+        spool.widths[:] = streamed.measured_row(columns)[1]
+        try:
+            rows = spool.fill(window_steps(db, start), lambda c: (
+                c.as_of, c.name, c.label, c.old, c.new, marks[c.direction, c.flip],
+                shorten(c.note) if c.note else "", c.source or "")).rows()
+        except BaseException:
+            spool.close()
+            raise
     render.table(out, f"Headline figures ({f'on {end}' if end else 'now'}, and on "
                       f"{start or 'the first record'})",
                  ["Figure", end or "Now", "Then", "Trend"],
@@ -154,7 +171,6 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
                     "ledgers could add more); `tracker trends --explain ID` lists what a "
                     "figure counts: " + ", ".join(f.id for f in figures) + ".")
     title = f"since {start or 'the first record'}{f' up to {end}' if end else ''}"
-    columns = ["As of", "Indicator", "Field", "From", "To", "Trend", "Why", "Source"]
     caption = ("Why: the note recorded with the new value, cut at 80 columns; "
                "`tracker history ID` and --format json give it whole.")
     if terminal:
@@ -171,20 +187,11 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
                          [[c.as_of, c.name, c.label, c.old, c.new, _trend(c.direction, c.flip),
                            shorten(c.note) if c.note else "", src(c.source)] for c in changes],
                          wrap=(1, 3, 4, 6, 7), caption=caption)
-    else:  # piped: plain strings, spooled, widths known before the first row is written
-        marks = {(d, f): _trend(d, f, styled=False) for d in engine.ARROWS for f in (False, True)}
-        rank = None
-        if watch:  # the watched indicators' changes first, in the list's order
-            ranks = {ident: i for i, ident in enumerate(watch)}
-            rank = lambda ident: ranks.get(ident, len(ranks))  # noqa: E731
-        spool = Spool(len(columns), rank, streamed.measured_row)
-        spool.widths[:] = streamed.measured_row(columns)[1]
-        with spool.fill(window_steps(db, start), lambda c: (
-                c.as_of, c.name, c.label, c.old, c.new, marks[c.direction, c.flip],
-                shorten(c.note) if c.note else "", c.source or "")):
+    else:  # piped: the rows were spooled before anything was written
+        with spool:
             if spool.count:
                 streamed.streamed_table(out, f"{count(spool.count, 'change')} {title}",
-                                        columns, spool.rows(), spool.widths, caption)
+                                        columns, rows, spool.widths, caption)
         flips, found = sorted(spool.flips), spool.count
     if not found:
         render.paragraph(out, f"No changes dated {title}.")
