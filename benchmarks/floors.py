@@ -53,13 +53,18 @@ def _direction(kind, levels, better, syn, old, new):
 
 def field_changes(conn: sqlite3.Connection, since: str) -> list[tuple]:
     """(key, row, flip-id) per change of a field, by range seeks per field."""
+    return list(field_steps(conn, since))
+
+
+def field_steps(conn: sqlite3.Connection, since: str, whole: bool = False):
+    """:func:`field_changes` one at a time; ``whole``: each change's every field (for JSON)
+    as a fourth item."""
     scales = {}
     for cat, field, label, kind, levels, better, syn in conn.execute(
             "SELECT f.category_id, f.field, f.label, s.kind, s.levels, s.better, s.synonyms "
             "FROM fields f JOIN scales s ON s.id = f.scale_id"):
         scales[(cat, field)] = (label, kind, json.loads(levels or "[]"), better,
                                 json.loads(syn or "{}"))
-    out = []
     for ind, name, cat in conn.execute("SELECT id, name, category_id FROM indicators "
                                        "WHERE retired_at IS NULL ORDER BY id").fetchall():
         field = ""
@@ -81,47 +86,58 @@ def field_changes(conn: sqlite3.Connection, since: str) -> list[tuple]:
                     break
             claims = {}
             for row in conn.execute(
-                    "SELECT as_of, value, source, note FROM observations WHERE indicator_id = ? "
-                    "AND field = ? AND as_of >= ? AND withdrawn_at IS NULL "
+                    "SELECT as_of, value, source, note, confidence, origin FROM observations "
+                    "WHERE indicator_id = ? AND field = ? AND as_of >= ? AND withdrawn_at IS NULL "
                     "ORDER BY as_of, recorded_at, id", [ind, field, start]):
                 claims[row[0]] = row  # the latest claim per date
             prev, steps = None, []
-            for as_of, value, source, note in claims.values():
+            for as_of, value, source, note, conf, origin in claims.values():
                 if prev is not None and pad(as_of) >= since and prev[1] != value and not (
                         kind == "ordinal" and syn.get(prev[1], prev[1]) == syn.get(value, value)):
                     steps.append((as_of, prev[1], value, source, note,
-                                  _direction(kind, levels, better, syn, prev[1], value)))
+                                  _direction(kind, levels, better, syn, prev[1], value),
+                                  prev[0], conf, origin))
                 prev = (as_of, value)
             moves = {s[5] for s in steps}
             flip = "better" in moves and "worse" in moves
-            for as_of, old, new, source, note, move in steps:
-                out.append(((pad(as_of), cat, ind, field, ""),
-                            [as_of, name, label, old, new, _trend(move, flip), note or "",
-                             source], (ind, field) if flip else None))
-    return out
+            for as_of, old, new, source, note, move, old_as_of, conf, origin in steps:
+                step = ((pad(as_of), cat, ind, field, ""),
+                        [as_of, name, label, old, new, _trend(move, flip), note or "",
+                         source], (ind, field) if flip else None)
+                yield (*step, [ind, name, cat, field, label, old, new, old_as_of, as_of, move,
+                               source, conf, origin, note, flip, None, None]) if whole else step
 
 
 def ledger_changes(conn: sqlite3.Connection, since: str) -> list[tuple]:
+    return list(ledger_steps(conn, since))
+
+
+def ledger_steps(conn: sqlite3.Connection, since: str, whole: bool = False):
+    """:func:`ledger_changes` one at a time (``whole``: as :func:`field_steps`)."""
     rows = conn.execute(
         "SELECT m.mechanism_id, m.party, m.role, m.date, m.source, m.note, "
+        "m.confidence, coalesce(m.origin, 'catalog'), "
         "coalesce(p.name, m.party), i.name, i.category_id FROM memberships m "
         "JOIN indicators i ON i.id = m.mechanism_id LEFT JOIN parties p ON p.code = m.party "
-        "WHERE i.retired_at IS NULL ORDER BY m.mechanism_id, m.party, m.date, m.id").fetchall()
-    out = []
+        "WHERE i.retired_at IS NULL ORDER BY m.mechanism_id, m.party, m.date, m.id")
     for _, entries in groupby(rows, key=lambda r: (r[0], r[1])):
-        role, steps = "", []
+        role, role_date, steps = "", "", []
         for date, day in groupby(entries, key=lambda r: pad(r[3])):
             last = list(day)[-1]
             if last[2] != role and date >= since:
-                steps.append((last, role))
-            role = last[2]
-        moves = {_role(e[2]) for e, _ in steps}
+                steps.append((last, role, role_date))
+            role, role_date = last[2], last[3]
+        moves = {_role(e[2]) for e, _, _ in steps}
         flip = "better" in moves and "worse" in moves
-        for (mech, party, new, date, source, note, pname, name, cat), old in steps:
-            out.append(((pad(date), cat, mech, "membership", party),
-                        [date, name, f"{pname} (membership)", old, new, _trend(_role(new), flip),
-                         note or "", source], (mech, "membership") if flip else None))
-    return out
+        for (mech, party, new, date, source, note, conf, origin, pname, name, cat), old, \
+                old_date in steps:
+            label = f"{pname} (membership)"
+            step = ((pad(date), cat, mech, "membership", party),
+                    [date, name, label, old, new, _trend(_role(new), flip), note or "", source],
+                    (mech, "membership") if flip else None)
+            yield (*step, [mech, name, cat, "membership", label, old, new, old_date, date,
+                           _role(new), source, conf, origin, note, flip, party, new]) \
+                if whole else step
 
 
 def _role(role: str) -> str:
@@ -158,6 +174,63 @@ def trends_table(conn: sqlite3.Connection, since: str) -> str:
         text += "Flips (moved both ways in the window): " + ", ".join(
             f"{i}.{f}" for i, f in flips) + "\n"
     return text
+
+
+CHANGE_FIELDS = ("indicator_id", "name", "category", "field", "label", "old", "new",
+                 "old_as_of", "as_of", "direction", "source", "confidence", "origin", "note",
+                 "flip", "party", "role")
+
+
+def _spooled(conn: sqlite3.Connection, since: str, cells, n: int, whole: bool = False):
+    """Every change since ``since`` through a temporary database on disk (bounded memory):
+    each written as ``cells(step)`` (``n`` cells) while it is computed, then read back
+    newest first. Returns the rows (a cursor) and the spool."""
+    spool = sqlite3.connect("")
+    spool.execute("PRAGMA cache_size = -512")  # as the product's spool
+    spool.execute(f"CREATE TABLE t (k0, k1, k2, k3, k4, {', '.join(f'c{i}' for i in range(n))})")
+
+    def rows():
+        for steps in (field_steps(conn, since, whole), ledger_steps(conn, since, whole)):
+            for step in steps:
+                yield (*step[0], *cells(step))
+    spool.executemany(f"INSERT INTO t VALUES ({', '.join('?' * (5 + n))})", rows())
+    return spool.execute(f"SELECT {', '.join(f'c{i}' for i in range(n))} FROM t ORDER BY k0 DESC, "
+                         "k1 DESC, k2 DESC, k3 DESC, k4 DESC, rowid"), spool
+
+
+def trends_stream(conn: sqlite3.Connection, since: str, out) -> None:
+    """What :func:`trends_table` prints, in bounded memory: the column widths and flips are
+    gathered while the changes are spooled, then the rows are written as they are read."""
+    head = ["As of", "Indicator", "Field", "From", "To", "Trend", "Why", "Source"]
+    widths, flips = list(map(len, head)), set()
+
+    def cells(step):
+        _, row, flip = step[:3]
+        row = row[:6] + [_note(row[6]), row[7]]
+        widths[:] = map(max, widths, map(len, row))
+        if flip:
+            flips.add(flip)
+        return row
+    rows, spool = _spooled(conn, since, cells, len(head))
+    n = spool.execute("SELECT count(*) FROM t").fetchone()[0]
+    line = "  ".join(f"{{:<{w}}}" for w in widths).format
+    out.write(f"{n} change{'' if n == 1 else 's'} since {since or 'the first record'}\n")
+    out.write(line(*head).rstrip() + "\n")
+    out.writelines(line(*row).rstrip() + "\n" for row in rows)
+    out.write(CAPTION + "\n\n")
+    if flips:
+        out.write("Flips (moved both ways in the window): " + ", ".join(
+            f"{i}.{f}" for i, f in sorted(flips)) + "\n")
+
+
+def trends_json(conn: sqlite3.Connection, since: str, out) -> None:
+    """The ``changes`` list of `tracker trends --format json` (piped), in bounded memory."""
+    rows, _ = _spooled(conn, since, lambda step: (json.dumps(
+        dict(zip(CHANGE_FIELDS, step[3])), ensure_ascii=False, separators=(",", ":")),), 1, True)
+    out.write('"changes":[')
+    for i, (text,) in enumerate(rows):
+        out.write("," + text if i else text)
+    out.write("]")
 
 
 def history_table(conn: sqlite3.Connection, indicator_id: str) -> str:
@@ -284,10 +357,14 @@ def list_text(conn: sqlite3.Connection) -> str:
 
 
 def main(argv: list[str]) -> None:
-    """python floors.py list|trends|history DB [ARG]: print what the product prints."""
+    """python floors.py list|trends|trends-stream|trends-json|history DB [ARG]: print what
+    the product prints."""
     import sys
 
     what, conn = argv[0], sqlite3.connect(argv[1])
+    if what in ("trends-stream", "trends-json"):
+        (trends_stream if what == "trends-stream" else trends_json)(conn, argv[2], sys.stdout)
+        return
     sys.stdout.write({"list": lambda: list_text(conn),
                       "trends": lambda: trends_table(conn, argv[2]),
                       "history": lambda: history_table(conn, argv[2])}[what]())

@@ -92,8 +92,9 @@ def run_measured(cmd: list[str], env: dict | None = None) -> tuple[str, float, i
 
 def command(name: str, ours: list[str], floor: list[str], repeat: int, budget: float,
             memory_budget: float | None = None, env: dict | None = None,
-            contained: bool = False) -> float | None:
-    """A whole command in a fresh process against a stdlib script printing the same."""
+            contained: bool = False) -> tuple[float, int] | None:
+    """A whole command in a fresh process against a stdlib script printing the same; its
+    median time and its highest peak memory (bytes)."""
     env = {**os.environ, "TRACKER_NOW": NOW, **(env or {})}
     ours_out = run_measured(ours, env)
     floor_out = run_measured(floor, env)
@@ -101,14 +102,14 @@ def command(name: str, ours: list[str], floor: list[str], repeat: int, budget: f
         return None
     runs = [run_measured(ours, env) for _ in range(repeat)]
     floors = [run_measured(floor, env) for _ in range(repeat)]
-    t = statistics.median(r[1] for r in runs)
+    t, peak = statistics.median(r[1] for r in runs), max(r[2] for r in runs)
     record(name, t, statistics.median(r[1] for r in floors), budget,
            note=f"floor: floors.py {floor[3]} (output checked equal)")
     if memory_budget is not None:
-        record(name + ", peak memory", max(r[2] for r in runs) / 2**20,
-               max(r[2] for r in floors) / 2**20, memory_budget, unit=" MiB",
-               note="peak resident set of the process, against the floor's")
-    return t
+        record(name + ", peak memory", peak / 2**20, max(r[2] for r in floors) / 2**20,
+               memory_budget, unit=" MiB", note="peak resident set of the process, against "
+                                                "the floor's")
+    return t, peak
 
 
 def floor_cmd(*args: str) -> list[str]:
@@ -199,7 +200,7 @@ def queries(db: Path, repeat: int, label: str) -> dict[str, float]:
          lambda: floors.history_table(conn, "ind-0100")),
         ("tracker trends --since 1y (table, piped)", 1, 1.5, True,
          product(lambda out: print_trends(store, out, "1y", "table")),
-         lambda: floors.trends_table(conn, SINCE)),
+         lambda: _floor_text(floors.trends_stream, conn, SINCE)),
         ("tracker export (Markdown)", 1, 1.5, True,
          lambda: export.build(store, "md").text,
          lambda: floors.export_changes(conn, _export_start(conn))),
@@ -218,6 +219,15 @@ def queries(db: Path, repeat: int, label: str) -> dict[str, float]:
     return figures
 
 
+def _floor_text(floor, *args) -> str:
+    """What a floor that writes to a stream writes, as text."""
+    import io
+
+    out = io.StringIO()
+    floor(*args, out)
+    return out.getvalue()
+
+
 def _export_start(conn: sqlite3.Connection) -> str:
     """The export's default window: a year before the data's latest as-of date."""
     latest = conn.execute("SELECT max(as_of) FROM current_values").fetchone()[0]
@@ -229,9 +239,23 @@ def commands(db: Path, catalog: Path, repeat: int, label: str) -> None:
     """Whole commands on the large store as a user runs them (piped): time and peak memory
     against a stdlib script printing the same."""
     base = [*tracker_cmd(), "--db", str(db), "--catalog", str(catalog)]
-    command(f"tracker trends --since 1y, whole command ({label})",
-            [*base, "trends", "--since", "1y"], floor_cmd("trends", str(db), SINCE),
-            repeat, 1.5, memory_budget=2.0, contained=True)
+    # The trends floors stream: each change spooled to a temporary database as it is
+    # computed, read back newest first (the fastest and the leanest stdlib floor we have;
+    # `floors.py trends`, which holds every change, is slower and 1.2 GB at `all`).
+    year = command(f"tracker trends --since 1y, whole command ({label})",
+                   [*base, "trends", "--since", "1y"], floor_cmd("trends-stream", str(db), SINCE),
+                   repeat, 1.5, memory_budget=2.0, contained=True)
+    every = command(f"tracker trends --since all, whole command ({label})",
+                    [*base, "trends", "--since", "all"], floor_cmd("trends-stream", str(db), ""),
+                    repeat, 1.5, memory_budget=2.0, contained=True)
+    if year and every:
+        record(f"tracker trends --since all against --since 1y, peak memory ({label}) (flat)",
+               every[1] / 2**20, year[1] / 2**20, 1.3, unit=" MiB",
+               note="piped output holds what a field needs, not the window")
+    command(f"tracker trends --since all --format json, whole command ({label})",
+            [*base, "trends", "--since", "all", "--format", "json"],
+            floor_cmd("trends-json", str(db), ""), repeat, 1.5, memory_budget=2.0,
+            contained=True)
     command(f"tracker history ind-0100, whole command ({label})",
             [*base, "history", "ind-0100"], floor_cmd("history", str(db), "ind-0100"),
             repeat, 2.0, memory_budget=2.0)

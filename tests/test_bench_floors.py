@@ -64,3 +64,21 @@ def test_list_floor_equals_tracker_list(run):
     assert result.exit_code == 0
     conn = sqlite3.connect(run.db)
     assert floors.list_text(conn) == result.output
+
+
+@pytest.mark.parametrize("window,since", [("1y", "2025-11-22"), ("all", ""),
+                                          ("2024-03", "2024-03-01")])
+def test_streaming_trends_floors_print_the_products_changes(generated, window, since):
+    """The floors that spool their changes (the memory figures' floors) print the changes
+    table, and the JSON list of changes, as the product does."""
+    store, conn = generated
+    table, floor = io.StringIO(), io.StringIO()
+    print_trends(store, table, window, "table")
+    floors.trends_stream(conn, since, floor)
+    assert floor.getvalue() == floors.trends_table(conn, since)
+    assert floor.getvalue() in table.getvalue()
+    as_json, floor = io.StringIO(), io.StringIO()
+    print_trends(store, as_json, window, "json")
+    floors.trends_json(conn, since, floor)
+    assert floor.getvalue().count("indicator_id") > 20
+    assert floor.getvalue() in as_json.getvalue()

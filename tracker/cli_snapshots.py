@@ -110,9 +110,10 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
 
     ``end``: the window's last date when it is not today (``--until``, ``--at``); JSON
     names it only for ``--until`` (``--at`` prints what was printed that day)."""
-    from tracker import headline
+    from tracker import headline, streamed
     from tracker import trends as engine
-    from tracker.ledger_changes import window_changes
+    from tracker.change_spool import Spool
+    from tracker.ledger_changes import window_changes, window_steps
     from tracker.reports import _sources
     from tracker.text import shorten
 
@@ -124,51 +125,77 @@ def print_trends(store, out, since: str, fmt: str = "table", due: bool = False,
         raise TrackerError(f"--since: {since!r} is after today, {today.isoformat()} "
                            "(allowed: a date up to today, Nd, Nw, Nm or Ny (e.g. 30d, 1y), "
                            "or all)")
-    changes = window_changes(store.db, start)
-    figures = headline.figures(store.db, start)
-    stale = engine.review_due(store.db, today)
-    if fmt == "json":
-        render.as_json(out, {
-            "window_start": start, **({"window_end": end} if end_in_json else {}), "headline": [f.as_dict() for f in figures],
-            "changes": [c.as_dict() for c in changes],
-            "review_due": [d.__dict__ for d in stale]})
+    db = store.reader  # reads only: the stdlib reader, without importing sqlite-utils
+    figures = headline.figures(db, start)
+    stale = engine.review_due(db, today)
+    if fmt == "json":  # the changes are spooled, then written one at a time
+        with Spool(1).fill(window_steps(db, start),
+                           lambda c: (render.compact_json(c.as_dict()),)) as spool:
+            render.as_json(out, {
+                "window_start": start, **({"window_end": end} if end_in_json else {}),
+                "headline": [f.as_dict() for f in figures],
+                "changes": render.Encoded(row[0] for row in spool.rows()),
+                "review_due": [d.__dict__ for d in stale]})
         return
     if fmt == "csv":
-        columns = list(engine.Change._fields)
-        render.as_csv(out, columns, [list(c) for c in changes])
+        line = streamed.csv_line()
+        with Spool(1).fill(window_steps(db, start), lambda c: (line(c),)) as spool:
+            rows = spool.rows()  # sorted before the header is written
+            out.write(line(engine.Change._fields))
+            out.writelines(row[0] for row in rows)
         return
+    terminal = render.is_terminal(out)  # else plain strings: Rich is not even imported
+    columns = ["As of", "Indicator", "Field", "From", "To", "Trend", "Why", "Source"]
+    if not terminal:  # spooled and sorted first: a disk that fails, fails before any output
+        marks = {(d, f): _trend(d, f, styled=False) for d in engine.ARROWS for f in (False, True)}
+        rank = None
+        if watch:  # the watched indicators' changes first, in the list's order
+            ranks = {ident: i for i, ident in enumerate(watch)}
+            rank = lambda ident: ranks.get(ident, len(ranks))  # noqa: E731
+        spool = Spool(len(columns), rank, streamed.measured_row)
+        spool.widths[:] = streamed.measured_row(columns)[1]
+        try:
+            rows = spool.fill(window_steps(db, start), lambda c: (
+                c.as_of, c.name, c.label, c.old, c.new, marks[c.direction, c.flip],
+                shorten(c.note) if c.note else "", c.source or "")).rows()
+        except BaseException:
+            spool.close()
+            raise
     render.table(out, f"Headline figures ({f'on {end}' if end else 'now'}, and on "
                       f"{start or 'the first record'})",
                  ["Figure", end or "Now", "Then", "Trend"],
                  [[f.label, f.text, "" if f.before is None else str(f.before),
-                   _trend(f.direction)] for f in figures], keep=(), wrap=(0, 1))
+                   _trend(f.direction, styled=terminal)] for f in figures], keep=(), wrap=(0, 1))
     if any(f.kind == "floor" or f.low_confidence for f in figures):
         render.paragraph(out, "A floor counts only what the ledgers hold (incomplete or missing "
                     "ledgers could add more); `tracker trends --explain ID` lists what a "
                     "figure counts: " + ", ".join(f.id for f in figures) + ".")
-    src = _sources(store.db, out)
-    # Piped: plain strings, one per direction, not a Rich object per change.
-    marks = None if render.is_terminal(out) else {
-        (d, f): _trend(d, f, styled=False) for d in engine.ARROWS for f in (False, True)}
-    if watch:  # a person's tables: the watched indicators' changes first, newest first
-        from tracker.cli_config import watch_first
+    title = f"since {start or 'the first record'}{f' up to {end}' if end else ''}"
+    caption = ("Why: the note recorded with the new value, cut at 80 columns; "
+               "`tracker history ID` and --format json give it whole.")
+    if terminal:
+        changes = window_changes(db, start)
+        if watch:  # a person's tables: the watched indicators' changes first, newest first
+            from tracker.cli_config import watch_first
 
-        changes = watch_first(changes, lambda c: c.indicator_id, list(watch))
-    if not changes:
-        render.paragraph(out, f"No changes dated since {start or 'the first record'}"
-                              f"{f' up to {end}' if end else ''}.")
+            changes = watch_first(changes, lambda c: c.indicator_id, list(watch))
+        flips = sorted({(c.indicator_id, c.field) for c in changes if c.flip})
+        found = len(changes)
+        if changes:
+            src = _sources(db, out)
+            render.table(out, f"{count(len(changes), 'change')} {title}", columns,
+                         [[c.as_of, c.name, c.label, c.old, c.new, _trend(c.direction, c.flip),
+                           shorten(c.note) if c.note else "", src(c.source)] for c in changes],
+                         wrap=(1, 3, 4, 6, 7), caption=caption)
+    else:  # piped: the rows were spooled before anything was written
+        with spool:
+            if spool.count:
+                streamed.streamed_table(out, f"{count(spool.count, 'change')} {title}",
+                                        columns, rows, spool.widths, caption)
+        flips, found = sorted(spool.flips), spool.count
+    if not found:
+        render.paragraph(out, f"No changes dated {title}.")
         out.write("\n")
-    else:
-        render.table(out, f"{count(len(changes), 'change')} since {start or 'the first record'}"
-                          f"{f' up to {end}' if end else ''}",
-                     ["As of", "Indicator", "Field", "From", "To", "Trend", "Why", "Source"],
-                     [[c.as_of, c.name, c.label, c.old, c.new,
-                       marks[c.direction, c.flip] if marks else _trend(c.direction, c.flip),
-                       shorten(c.note) if c.note else "", src(c.source)] for c in changes],
-                     wrap=(1, 3, 4, 6, 7),
-                     caption="Why: the note recorded with the new value, cut at 80 columns; "
-                             "`tracker history ID` and --format json give it whole.")
-    flips = sorted({(c.indicator_id, c.field) for c in changes if c.flip})
     if flips:
         render.paragraph(out, "Flips (moved both ways in the window): "
                     + ", ".join(f"{i}.{f}" for i, f in flips))

@@ -57,13 +57,21 @@ entries before the window give each step its starting role."""
 def ledger_changes(db: Database, since: str | None = None, until: str | None = None,
                    ids: list[str] | None = None) -> list[Change]:
     """Membership changes dated ``since <= date <= until`` (padded dates), newest first."""
+    found = list(ledger_steps(db, since, until, ids))
+    found.sort(key=_order, reverse=True)
+    return found
+
+
+def ledger_steps(db: Database, since: str | None = None, until: str | None = None,
+                 ids: list[str] | None = None):
+    """The changes of :func:`ledger_changes`, one (mechanism, party) after another, each
+    oldest first: a generator, for output that streams."""
     params: dict = {"since": since or "", "until": until or "9999"}
     where = ""
     if ids is not None:
         where = "AND m.mechanism_id IN (" + ", ".join(f":id{i}" for i in range(len(ids))) + ")"
         params.update({f"id{i}": v for i, v in enumerate(ids)})
-    rows = db.execute(LEDGER_SQL.format(where=where), params).fetchall()
-    found: list[Change] = []
+    rows = db.execute(LEDGER_SQL.format(where=where), params)
     for _, entries in groupby(rows, key=lambda r: (r[0], r[1])):
         role, role_date, steps = "", "", []
         for date, same_day in groupby(entries, key=lambda r: pad(r[3])):
@@ -75,11 +83,9 @@ def ledger_changes(db: Database, since: str | None = None, until: str | None = N
         flip = BETTER in moves and WORSE in moves
         for (mech, party, new, date, source, conf, origin, note, party_name, name, cat), \
                 old, old_date in steps:
-            found.append(Change(mech, name, cat, FIELD, f"{party_name} (membership)", old, new,
-                                old_date, date, role_direction(new), source, conf,
-                                origin or "catalog", note, flip, party=party, role=new))
-    found.sort(key=_order, reverse=True)
-    return found
+            yield Change(mech, name, cat, FIELD, f"{party_name} (membership)", old, new,
+                         old_date, date, role_direction(new), source, conf,
+                         origin or "catalog", note, flip, party=party, role=new)
 
 
 def _order(c: Change) -> tuple:
@@ -100,3 +106,12 @@ def window_changes(db: Database, since: str | None = None, until: str | None = N
     found = merge(trends.changes(db, since, until, limit=limit), ledger_changes(db, since, until),
                   key=_order, reverse=True)
     return list(found if limit is None else islice(found, limit))
+
+
+def window_steps(db: Database, since: str | None = None, until: str | None = None):
+    """The changes of :func:`window_changes` unordered (field changes, then membership
+    changes, each as its generator gives them), for :mod:`tracker.change_spool` to order
+    without holding them: sorted newest first, stably, they are :func:`window_changes`."""
+    from itertools import chain
+
+    return chain(trends.field_changes(db, since, until), ledger_steps(db, since, until))

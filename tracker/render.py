@@ -254,20 +254,41 @@ def as_json(out: TextIO, data: Any) -> None:
     """Print ``data`` as JSON: indented for a person on a terminal, compact (and much
     faster to write) for scripts and files."""
     if _isatty(out):  # FORCE_COLOR colours tables; JSON stays compact for scripts
+        if isinstance(data, dict):  # a person reads it: the streamed lists, whole
+            data = {k: [json.loads(i) for i in v.items] if isinstance(v, Encoded) else v
+                    for k, v in data.items()}
         out.write(escape_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
         return
     _stream_json(out, data)
     out.write("\n")
 
 
-def _compact(data: Any) -> str:
+def compact_json(data: Any) -> str:
+    """``data`` as compact JSON, hostile characters escaped (what piped JSON is made of)."""
     return escape_json(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+_compact = compact_json
+
+
+class Encoded:
+    """A list for :func:`as_json` (piped) given as its items' compact JSON
+    (:func:`compact_json`), read one at a time: a long list never exists in memory."""
+
+    def __init__(self, items) -> None:
+        self.items = items
 
 
 def _stream_json(out: TextIO, data: Any, depth: int = 0) -> None:
     """Compact JSON written piece by piece (the same bytes as one ``json.dumps``): a long
     list of changes never exists twice in memory as one string and its escaped copy."""
-    if depth < 2 and isinstance(data, list) and data:
+    if isinstance(data, Encoded):
+        first = True
+        for item in data.items:
+            out.write(("[" if first else ",") + item)
+            first = False
+        out.write("[]" if first else "]")
+    elif depth < 2 and isinstance(data, list) and data:
         for i, item in enumerate(data):
             out.write(("," if i else "[") + _compact(item))
         out.write("]")

@@ -235,9 +235,18 @@ def changes(db: Database, since: str | None = None, until: str | None = None,
         from tracker.newest import newest_changes
 
         return newest_changes(db, limit, since, until, ids)
+    found = list(field_changes(db, since, until, ids))
+    found.sort(key=lambda c: (pad(c.as_of), c.category, c.indicator_id, c.field), reverse=True)
+    return found
+
+
+def field_changes(db: Database, since: str | None = None, until: str | None = None,
+                  ids: list[str] | None = None):
+    """The changes of :func:`changes`, one field after another (by indicator id, then
+    field), each field's oldest first: a generator that holds one field's steps at a time
+    (a field's flip is known once its window is read), for output that streams."""
     scales = _scales(db)
     since, until = since or "", until or "9999"
-    found = []
     for ind, name, cat in _indicators(db, ids):
         for field in fields_of(db, ind):
             steps = field_steps(db, ind, field, since, until)
@@ -253,9 +262,8 @@ def changes(db: Database, since: str | None = None, until: str | None = None,
                 kept.append((ind, name, cat, field, label, old, new, old_as_of, as_of, move,
                              source, conf, origin, note))
             flip = BETTER in moves and WORSE in moves
-            found += [Change(*step, flip) for step in kept]
-    found.sort(key=lambda c: (pad(c.as_of), c.category, c.indicator_id, c.field), reverse=True)
-    return found
+            for step in kept:
+                yield Change(*step, flip)
 
 
 def _indicators(db: Database, ids: list[str] | None) -> list[tuple[str, str, str]]:
