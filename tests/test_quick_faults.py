@@ -205,3 +205,32 @@ def test_an_ambiguous_name_starting_with_a_dash_is_suggested_after_dashes(synced
         assert "\\u200b" in exc.value.message
     finally:
         store.close()
+
+
+def test_a_stamp_missed_at_sync_is_noted_by_a_later_run(synced, monkeypatch):
+    """A sync right after an edit records no stamp; the next short run that hashes the
+    catalog and finds it unchanged records it, once the file has settled, so the runs
+    after it skip the hash."""
+    db, catalog = synced
+    catalog.write_text(catalog.read_text() + "\n# edited just now\n")
+    assert _click(_argv(db, catalog, "list"))[0] == 0
+    stored = lambda: sqlite3.connect(db).execute(  # noqa: E731
+        "SELECT value FROM meta WHERE key = 'catalog_stamp'").fetchone()[0]
+    assert stored() == ""
+    assert _quick(_argv(db, catalog, "list"))  # not settled yet: hashed, nothing noted
+    assert stored() == ""
+    monkeypatch.setattr(files, "SETTLE_NS", -1)
+    holder = sqlite3.connect(db)
+    holder.execute("BEGIN IMMEDIATE")  # a refresh writing: the note is skipped, not awaited
+    try:
+        assert _quick(_argv(db, catalog, "list"))
+    finally:
+        holder.rollback()
+        holder.close()
+    assert stored() == ""
+    assert _quick(_argv(db, catalog, "list"))
+    assert stored() == files.file_stamp(catalog)
+    import tracker.paths
+
+    monkeypatch.setattr(tracker.paths, "catalog_digest", lambda path: 1 / 0)
+    assert _quick(_argv(db, catalog, "list"))  # no hash now

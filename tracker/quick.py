@@ -203,7 +203,34 @@ def _synced(conn, catalog: str, stamp: str) -> bool:
         return True
     from tracker.paths import catalog_digest
 
-    return catalog_digest(catalog) == meta["catalog_digest"]
+    if catalog_digest(catalog) != meta["catalog_digest"]:
+        return False
+    _note_stamp(conn, stamp)
+    return True
+
+
+def _note_stamp(conn, stamp: str) -> None:
+    """Record the stamp of a catalog just hashed and found unchanged, so later runs skip
+    the hash (a sync right after an edit records none; a touched file gets a new one).
+
+    As git refreshes its index's stat data on `git status`: only for a file that has
+    settled (:func:`tracker.store.files.settled`), and only if the store's write lock is
+    free at once: a refresh writing meanwhile costs this run nothing."""
+    import sqlite3
+
+    from tracker.store import BUSY_TIMEOUT_MS, files
+
+    if not files.settled(stamp):
+        return
+    try:
+        conn.execute("PRAGMA busy_timeout = 0")
+        with conn:
+            conn.execute("INSERT INTO meta (key, value) VALUES ('catalog_stamp', ?) "
+                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value", [stamp])
+    except sqlite3.Error:
+        pass
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def _shipped() -> str:
