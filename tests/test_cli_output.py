@@ -20,10 +20,14 @@ from tracker.text import HOSTILE, clean, csv_cell, escape_json
 DATA = Path(__file__).parent / "data"
 RAW = re.compile(f"[{HOSTILE}]")
 
-# Hostile characters: C1 CSI and NEL, bidi overrides and isolates, zero-width characters.
+# Hostile characters: C1 CSI and NEL, bidi overrides and isolates, zero-width characters,
+# direction marks, the soft hyphen, invisible operators, annotations and tags (the rest of
+# category Cf), and the printable invisibles: the combining grapheme joiner, a Hangul filler.
 HOSTILE_CHARS = ["\u009b", "\u0085", "\u202e", "\u202a", "\u2066", "\u2069", "\u200b",
-                 "\u200d", "\u2060", "\ufeff"]
-EVIL = "Evil\u009b31m\u202egnp.exe\u2066x\u2069\u200b\ufeffname"
+                 "\u200d", "\u2060", "\ufeff", "\u200e", "\u200f", "\u061c", "\u00ad",
+                 "\u2062", "\ufff9", "\U000e0041", "\u034f", "\u3164", "\u180e"]
+EVIL = ("Evil\u009b31m\u202egnp.exe\u2066x\u2069\u200b\ufeffna\u200fm\u034fe\u00ad"
+        "\U000e0041\u3164")
 
 
 def _hostile_catalog(catalog_path: Path) -> None:
@@ -245,3 +249,23 @@ async def test_the_dashboard_shows_hostile_text_without_its_hostile_characters(c
         texts = [c.plain for r in range(rows.row_count) for c in rows.get_row_at(r)]
         assert any("Evil" in t for t in texts)
         assert not any(RAW.search(t) for t in texts)
+
+
+PRINTABLE_INVISIBLE = "Rivals\u034fhip\u3164x"  # printable, yet shown as nothing
+
+
+@pytest.mark.parametrize("args", [
+    ["list"], ["list", "--format", "csv"], ["history", "strategic-competition"],
+    ["history", "strategic-competition", "--format", "csv"], ["show", "strategic-competition"],
+    ["trends", "--since", "all"], ["trends", "--since", "all", "--format", "csv"],
+    ["export"],
+])
+def test_printable_invisible_characters_alone_in_a_cell_are_stripped(run, args):
+    """A cell whose only hostile characters are printable ones (the combining grapheme
+    joiner, a Hangul filler) still goes through the rule: the fast paths that keep a
+    printable column as it is must not keep these."""
+    assert run("set", "strategic-competition", "mechanism", PRINTABLE_INVISIBLE,
+               "--as-of", "2026-01", "--note", PRINTABLE_INVISIBLE).exit_code == 0
+    out = run(*args).stdout
+    assert "Rivalship" in out or "Rivals" in out, out[:300]
+    assert not RAW.search(out)

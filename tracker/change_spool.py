@@ -122,8 +122,8 @@ class Spool:
         except sqlite3.Error as exc:
             raise failed(exc) from None
         if self.measure is None:  # one cell: JSON or CSV text, kept whole
-            return ((text,) for _, text in rows)
-        return ((one_cell, *text.split(SEP)) for one_cell, text in rows)
+            return _read((text,) for _, text in rows)
+        return _read((one_cell, *text.split(SEP)) for one_cell, text in rows)
 
     def close(self) -> None:
         self.conn.close()
@@ -133,3 +133,12 @@ class Spool:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _read(rows: Iterator[tuple]) -> Iterator[tuple]:
+    """The rows, with a failure while reading them (a sort that spills to a disk that
+    fills meanwhile) as the same one line, after what was already written."""
+    try:
+        yield from rows
+    except sqlite3.Error as exc:
+        raise failed(exc) from None

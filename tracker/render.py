@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from typing import TYPE_CHECKING
 
-from tracker.text import clean, csv_cell, escape_json, one_line
+from tracker.text import clean, csv_cell, escape_json, is_plain, one_line
 
 if TYPE_CHECKING:  # Rich loads only when a terminal needs it: piped output stays light.
     from rich.console import Console
@@ -103,7 +103,7 @@ def _plain_column(col: tuple) -> list[str]:
     kept; any other goes cell by cell through :func:`one_line`."""
     if set(map(type, col)) == {str}:
         lines = "\n".join(col)
-        if "".join(col).isprintable() and "  " not in lines and "\n " not in lines \
+        if is_plain("".join(col)) and "  " not in lines and "\n " not in lines \
                 and " \n" not in lines and lines[:1] != " " and lines[-1:] != " ":
             return list(col)
     return [one_line(c.plain if hasattr(c, "plain") else c) for c in col]

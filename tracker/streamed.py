@@ -11,7 +11,7 @@ import io
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from tracker.text import csv_cell, one_line
+from tracker.text import csv_cell, is_plain, one_line
 
 
 def measured_row(row: Sequence[str]) -> tuple[Sequence[str], list[int], bool]:
@@ -26,7 +26,7 @@ def measured_row(row: Sequence[str]) -> tuple[Sequence[str], list[int], bool]:
     except TypeError:  # a cell that is not text (None, a number)
         row = [one_line(c) for c in row]
         joined, lines = "".join(row), "\n".join(row)
-    if not (joined.isprintable() and "  " not in lines and "\n " not in lines
+    if not (is_plain(joined) and "  " not in lines and "\n " not in lines
             and " \n" not in lines and lines[:1] != " " and lines[-1:] != " "):
         row = [one_line(c) for c in row]
         joined = "".join(row)

@@ -3,10 +3,13 @@
 One rule, :data:`HOSTILE`, says which characters never reach a reader raw: C0 controls
 (except tab and newline), DEL and the C1 controls (U+0080-U+009F; U+009B alone is a CSI that
 terminals obey), the bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) that
-make text read in another order than it is stored, and the zero-width characters (U+200B-U+200D,
-U+2060, U+FEFF) that hide text or make two ids look equal. :func:`clean` strips them (tables,
-Markdown, CSV, notifications); :func:`escape_json` writes them as ``\\uXXXX`` escapes, so JSON
-keeps the data whole and still prints inert.
+make text read in another order than it is stored, and every other invisible character that
+hides text or makes two ids look equal: all of Unicode's format characters (category Cf, as of
+Unicode 15: zero-width space and joiners, the direction marks U+200E/U+200F and U+061C, the
+soft hyphen, invisible operators, tags, BOM), the combining grapheme joiner, the Mongolian
+variation selectors and the Hangul fillers. :func:`clean` strips them (tables, Markdown,
+CSV, notifications); :func:`escape_json` writes them as ``\\uXXXX`` escapes, so JSON keeps
+the data whole and still prints inert.
 """
 
 from __future__ import annotations
@@ -15,7 +18,15 @@ import re
 
 HOSTILE = (r"\x00-\x08\x0b-\x1f\x7f-\x9f"   # C0 (but tab, newline), DEL, C1
            r"\u202a-\u202e\u2066-\u2069"      # bidi embeddings, overrides, isolates
-           r"\u200b-\u200d\u2060\ufeff")      # zero-width space, (non-)joiner, word joiner, BOM
+           r"\u200b-\u200f\u061c"              # zero-width space, joiners, direction marks
+           # the rest of category Cf (Unicode 15): soft hyphen, prepended marks, word joiner
+           # and invisible operators, deprecated format controls, BOM, annotations, tags...
+           r"\u00ad\u0600-\u0605\u06dd\u070f\u0890\u0891\u08e2\u180e\u2060-\u2064"
+           r"\u206a-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+           r"\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
+           # invisible but printable: combining grapheme joiner, Mongolian variation
+           # selectors, Hangul fillers
+           r"\u034f\u180b-\u180d\u180f\u115f\u1160\u3164\uffa0")
 """The characters no output shows raw (a regex character-class body)."""
 
 _HOSTILE = re.compile(f"[{HOSTILE}]")
@@ -32,10 +43,17 @@ def clean(value: object) -> str:
     if value is None:
         return ""
     text = str(value)
-    if text.isprintable():  # every hostile character, ESC included, is a Cc or Cf one
+    if text.isascii() and text.isprintable():  # no hostile character is printable ASCII
         return text
-    text = _ANSI.sub("", text)
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
     return _HOSTILE.sub("", text)
+
+
+def is_plain(text: str) -> bool:
+    """Whether cleaning would leave ``text`` as it is: printable, no hostile character
+    (some are printable: the combining grapheme joiner, the Hangul fillers)."""
+    return text.isprintable() and (text.isascii() or not _HOSTILE.search(text))
 
 
 def one_line(value: object) -> str:
@@ -52,7 +70,16 @@ def escape_json(text: str) -> str:
     Lossless (a JSON reader gets the same strings back) and safe to print: outside strings
     JSON is ASCII, so only string contents change. ``json.dumps`` already escapes C0.
     """
-    return _HOSTILE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _HOSTILE.sub(_json_escape, text)
+
+
+def _json_escape(match: re.Match) -> str:
+    """``\\uXXXX``, or the surrogate pair JSON writes for a character beyond U+FFFF."""
+    code = ord(match.group())
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
