@@ -43,8 +43,12 @@ class StoreWatch:
     def _connect(self) -> None:
         self.close()
         identity = self._identity()
-        conn = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True, timeout=1,
-                               check_same_thread=False)
+        from tracker.store import files
+
+        # As the store itself is opened: its path escaped (a `#` or `?` in a folder name),
+        # read-only when this user may not write it (mode=rw would fail on it).
+        conn = files.connect(self.path, read_only=not files.writable(self.path), timeout=1,
+                             check_same_thread=False)
         try:
             # A file that is not SQLite (or not a tracker store) fails here, not later.
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

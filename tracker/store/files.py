@@ -67,19 +67,22 @@ def writable(path: str | Path) -> bool:
     return True
 
 
-def connect(path: str | Path, *, read_only: bool, timeout: float) -> sqlite3.Connection:
+def connect(path: str | Path, *, read_only: bool, timeout: float,
+            check_same_thread: bool = True) -> sqlite3.Connection:
     """A connection to the file at ``path``: read-write (creating it), or read-only.
 
     Read-only, the store is opened ``immutable`` when its WAL index cannot exist beside it
     (no ``-shm`` and a folder this user may not write: SQLite could not read it otherwise).
     """
     if not read_only:
-        return sqlite3.connect(file_uri(path, mode="rwc"), uri=True, timeout=timeout)
+        return sqlite3.connect(file_uri(path, mode="rwc"), uri=True, timeout=timeout,
+                               check_same_thread=check_same_thread)
     base = Path(os.path.realpath(os.path.expanduser(str(path))))  # the WAL is beside the target
     params: dict[str, str | int] = {"mode": "ro"}
     if not Path(f"{base}-shm").exists() and not os.access(base.parent, os.W_OK):
         params["immutable"] = 1
-    return sqlite3.connect(file_uri(path, **params), uri=True, timeout=timeout)
+    return sqlite3.connect(file_uri(path, **params), uri=True, timeout=timeout,
+                           check_same_thread=check_same_thread)
 
 
 def unread_log(path: str | Path) -> Path | None:
