@@ -169,6 +169,15 @@ def test_an_argument_that_is_not_utf8_is_one_line(synced):
         assert code == 2, args
 
 
+def test_an_argument_that_is_not_utf8_is_named_as_typed(synced):
+    db, catalog = synced
+    done = subprocess.run([sys.executable, "-m", "tracker", *_argv(db, catalog, "show")]
+                          + [os.fsdecode(b"gpai\xff")], capture_output=True)
+    assert done.returncode == 2 and done.stdout == b""
+    assert done.stderr.decode() == ("Error: an argument is not UTF-8 text ('gpai\\xff'); "
+                                    "give it as UTF-8\n")
+
+
 def test_an_empty_category_is_unknown(synced):
     db, catalog = synced
     for args in (["list", "--category", ""], ["list", "-c", ""]):

@@ -128,8 +128,8 @@ class _Group(click.Group):
         except UnicodeEncodeError as exc:
             if exc.reason != "surrogates not allowed":
                 raise  # the output's encoding: the entry point says so (exit 74)
-            raise Failed(f"an argument is not UTF-8 text ({exc.object!a}); give it as "
-                         "UTF-8") from None
+            raise Failed(f"an argument is not UTF-8 text ('{_not_utf8(exc.object)}'); give "
+                         "it as UTF-8") from None
         except sqlite3.DatabaseError as exc:  # damaged pages, read-only, locked too long
             from tracker.store import default_db_path, store_error
 
@@ -192,6 +192,20 @@ def cli(ctx: click.Context, db: str | None, catalog_path: str | None,
         from tracker import reports
 
         reports.list_rows(store.reader, sys.stdout, "table", watch=settings.watch)
+
+
+def _not_utf8(fallback: str) -> str:
+    """The command-line argument that is not UTF-8, its bytes shown as typed (``\\xff``)."""
+    bad = [a for a in sys.argv[1:] if not _utf8(a)] or [fallback]
+    return bad[0].encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _interactive() -> bool:
