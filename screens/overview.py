@@ -117,12 +117,14 @@ class OverviewScreen(DataScreen):
         figures = self.query_one("#figures", DataTable)
         figures.clear(columns=True)
         width = self.size.width
-        now_width = max([3, *(len(f.value_text) for f in data.figures)])
+        at = getattr(self.app, "at", None)
+        now = at or "Now"  # viewing a past date (t): the values then, headed by that date
+        now_width = max([len(now), *(len(f.value_text) for f in data.figures)])
         label_width = max([6, *(len(f.label) for f in data.figures)])
         wide = width >= 100
         before = (f"On {data.baseline}" if data.baseline else "Before") if wide else "Then"
         add_columns(figures, width, [("Figure", None, 0, label_width),
-                                     ("Now", None, now_width), ("Caveat", None, 10),
+                                     (now, None, now_width), ("Caveat", None, 10),
                                      (before, None, max(13, len(before)) if wide else 5),
                                      ("Trend", None, 10 if wide else 5)])
         for f in data.figures:
@@ -144,7 +146,8 @@ class OverviewScreen(DataScreen):
         add_columns(latest, width, [
             ("As of", None, 10), ("Indicator", None, 0, need((c.name for c in data.changes), 9)),
             ("Field", None, 0, need((c.label for c in data.changes), 5)),
-            ("Now", None, 0, need((c.new for c in data.changes), 3)), ("Trend", None, 10)])
+            (now, None, 0, need((c.new for c in data.changes), len(now))),
+            ("Trend", None, 10)])
         for c in data.changes:
             latest.add_row(cell(c.as_of), cell(c.name), cell(c.label), cell(c.new),
                            trend(c.direction, c.flip),

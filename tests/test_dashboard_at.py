@@ -48,6 +48,8 @@ async def test_t_sets_the_date_the_screens_show(store, catalog, tmp_path):
         assert "as at 2024-12" in str(app.screen.query_one(NavBar).render())
         figures = _cells(app, "#figures")
         assert any(row.startswith("Parties in any mechanism | 3") for row in figures), figures
+        heads = [str(c.label) for c in table(app, "#figures").columns.values()]
+        assert "2024-12" in heads and "Now" not in heads  # the values then, not now
 
         await pilot.press("t")  # a bad date: one line in the box, nothing changes
         await pilot.pause()
@@ -63,6 +65,7 @@ async def test_t_sets_the_date_the_screens_show(store, catalog, tmp_path):
         await _set_date(pilot, "")  # empty: today again
         assert app.at is None
         assert "as at" not in str(app.screen.query_one(NavBar).render())
+        assert "Now" in [str(c.label) for c in table(app, "#figures").columns.values()]
         await pilot.press("2")
         await settle(pilot)
         assert any("Moderate" in row for row in _cells(app, "#rows"))
