@@ -356,6 +356,61 @@ def list_text(conn: sqlite3.Connection) -> str:
     return "".join(out)
 
 
+_NEWEST = ("SELECT indicator_id, field, as_of FROM observations WHERE as_of >= ? "
+           "AND withdrawn_at IS NULL ORDER BY as_of DESC")
+_DOWN = ("SELECT as_of, value FROM observations WHERE indicator_id = ? AND field = ? "
+         "AND as_of <= ? AND withdrawn_at IS NULL ORDER BY as_of DESC, recorded_at DESC, id DESC")
+
+
+def overview_rows(conn: sqlite3.Connection, since: str, limit: int) -> list[list[str]]:
+    """The Overview's latest changes as it shows them (as of, indicator, field, now, trend):
+    field changes found by walking the observations newest first and stopping once
+    ``limit`` are known, merged with the window's membership changes."""
+    from heapq import merge
+
+    scales = {(cat, field): (label, kind, json.loads(levels or "[]"), better,
+                             json.loads(syn or "{}"))
+              for cat, field, label, kind, levels, better, syn in conn.execute(
+                  "SELECT f.category_id, f.field, f.label, s.kind, s.levels, s.better, "
+                  "s.synonyms FROM fields f JOIN scales s ON s.id = f.scale_id")}
+    known = {i: (n, c) for i, n, c in conn.execute(
+        "SELECT id, name, category_id FROM indicators WHERE retired_at IS NULL")}
+    seen, found, cutoff = set(), [], None
+    for ind, field, as_of in conn.execute(_NEWEST, [since[:4]]):
+        padded = pad(as_of)
+        if padded < since or (cutoff is not None and padded < cutoff):
+            break
+        if ind not in known or (ind, field, as_of) in seen:
+            continue
+        seen.add((ind, field, as_of))
+        claim = prev = None
+        for row in conn.execute(_DOWN, [ind, field, as_of]):  # the latest claim per date
+            if claim is None:
+                claim = row
+            elif row[0] != claim[0]:
+                prev = row
+                break
+        if claim is None or prev is None or claim[0] != as_of or claim[1] == prev[1]:
+            continue
+        name, cat = known[ind]
+        label, kind, levels, better, syn = scales.get((cat, field),
+                                                      (field, "text", [], "none", {}))
+        if kind == "ordinal" and syn.get(prev[1], prev[1]) == syn.get(claim[1], claim[1]):
+            continue
+        move = _direction(kind, levels, better, syn, prev[1], claim[1])
+        found.append(((padded, cat, ind, field, ""),
+                      [as_of, name, label, claim[1], f"{ARROWS[move]} {move}"]))
+        if len(found) == limit:
+            cutoff = padded
+    found.reverse()
+    found.sort(key=lambda f: f[0][:4], reverse=True)
+    ledger = sorted(((key, [r[0], r[1], r[2], r[4], r[5].replace(" (flip)", " flip")])
+                     for key, r, _ in ledger_steps(conn, since)),
+                    key=lambda f: f[0], reverse=True)
+    rows = merge(found[:limit], ledger, key=lambda f: f[0], reverse=True)
+    return [row for _, row in list(rows)[:limit]]
+
+
 def main(argv: list[str]) -> None:
     """python floors.py list|trends|trends-stream|trends-json|history DB [ARG]: print what
     the product prints."""

@@ -1,8 +1,10 @@
 """Time a dashboard's first paint in a fresh process: `python paint.py MODE [DB CATALOG]`.
 
 Prints JSON: seconds from process start (imports included) to the first painted frame,
-to the data shown, and for a screen switch with its data. MODE is `minimal` (a header, a table, a footer) or
-`tracker`.
+to the data shown, and for a screen switch with its data. MODE is `minimal` (a header, a
+table, a footer), `tracker DB CATALOG`, or `floor DB SINCE`: a minimal app showing the
+Overview's latest changes, read with `sqlite3` (`floors.overview_rows`). The tracker and the
+floor also print the rows their latest-changes table shows, for the suite to check equal.
 """
 
 import time
@@ -33,6 +35,52 @@ def minimal_app():
     return Minimal()
 
 
+LATEST = ("As of", "Indicator", "Field", "Now", "Trend")
+
+
+def floor_app(db: str, since: str):
+    import sqlite3
+    from pathlib import Path
+
+    from textual.app import App
+    from textual.widgets import DataTable, Footer, Header
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import floors
+
+    class Floor(App):
+        def compose(self):
+            yield Header()
+            yield DataTable(id="latest")
+            yield Footer()
+
+        def on_mount(self):
+            self.query_one(DataTable).add_columns(*LATEST)
+            self.run_worker(self.load, thread=True)
+
+        def load(self):
+            conn = sqlite3.connect(db)
+            try:
+                rows = floors.overview_rows(conn, since, 200)
+            finally:
+                conn.close()
+            self.call_from_thread(self.show_rows, rows)
+
+        def show_rows(self, rows):
+            table = self.query_one(DataTable)
+            for row in rows:
+                table.add_row(*row)
+
+    return Floor()
+
+
+def shown_rows(screen) -> list[list[str]]:
+    """The rows of a screen's latest-changes table, as plain text."""
+    table = screen.query_one("#latest")
+    return [[str(getattr(c, "plain", c)) for c in table.get_row_at(i)]
+            for i in range(table.row_count)]
+
+
 def tracker_app(db: str, catalog: str):
     from screens.app import TrackerApp
     from tracker.store import Store
@@ -61,6 +109,8 @@ async def measure(app) -> dict:
         await app.workers.wait_for_complete()
         await pilot.pause()
         out["data"] = time.perf_counter() - T0
+        if sys.argv[1] in ("tracker", "floor"):
+            out["rows"] = shown_rows(app.screen)
         if sys.argv[1] == "tracker":
             start = time.perf_counter()
             await pilot.press("2")
@@ -71,5 +121,6 @@ async def measure(app) -> dict:
 
 
 if __name__ == "__main__":
-    application = minimal_app() if sys.argv[1] == "minimal" else tracker_app(*sys.argv[2:4])
+    application = {"minimal": minimal_app, "tracker": tracker_app,
+                   "floor": floor_app}[sys.argv[1]](*sys.argv[2:4])
     print(json.dumps(asyncio.run(measure(application))))

@@ -82,3 +82,18 @@ def test_streaming_trends_floors_print_the_products_changes(generated, window, s
     floors.trends_json(conn, since, floor)
     assert floor.getvalue().count("indicator_id") > 20
     assert floor.getvalue() in as_json.getvalue()
+
+
+@pytest.mark.parametrize("since, limit", [("2025-11-22", 200), ("2025-11-22", 12),
+                                          ("2024-03-01", 50), ("", 200)])
+def test_overview_floor_shows_the_overviews_latest_changes(generated, since, limit):
+    """The dashboard's same-answer floor lists the rows the Overview's latest-changes
+    table shows (its direction as the screen words it)."""
+    from screens.cells import trend
+    from tracker.ledger_changes import window_changes
+
+    _, conn = generated
+    shown = [[c.as_of, c.name, c.label, c.new, trend(c.direction, c.flip).plain]
+             for c in window_changes(conn, since or None, limit=limit)]
+    assert len(shown) == limit
+    assert floors.overview_rows(conn, since, limit) == shown
