@@ -286,34 +286,11 @@ ORDER BY o.id
 def _fits(conn: sqlite3.Connection) -> dict[str, str]:
     """The mechanisms' essay fit: the one column the floor takes from the product, because
     it is derived by the essay's rules (tracker.criteria), not read by a query. The rules
-    read the store through a few lines of stdlib here, not sqlite-utils."""
+    read the store through the product's stdlib reader, not sqlite-utils."""
     from tracker import criteria
+    from tracker.store.reader import Reader
 
-    return {m: c.fit.shown for m, c in criteria.load(_Rows(conn)).items() if c.fit}
-
-
-class _Rows:
-    """The three read calls tracker.criteria makes, on the sqlite3 connection."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def execute(self, sql, params=()):
-        return self.conn.execute(sql, params)
-
-    def query(self, sql, params=()):
-        cursor = self.conn.execute(sql, params)
-        keys = [d[0] for d in cursor.description]
-        return (dict(zip(keys, row)) for row in cursor)
-
-    def __getitem__(self, name):
-        conn = self.conn
-
-        class Table:
-            def exists(self):
-                return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?",
-                                    [name]).fetchone() is not None
-        return Table()
+    return {m: c.fit.shown for m, c in criteria.load(Reader(conn)).items() if c.fit}
 
 
 def list_text(conn: sqlite3.Connection) -> str:
