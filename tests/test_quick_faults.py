@@ -243,3 +243,26 @@ def test_a_stamp_missed_at_sync_is_noted_by_a_later_run(synced, monkeypatch):
 
     monkeypatch.setattr(tracker.paths, "catalog_digest", lambda path: 1 / 0)
     assert _quick(_argv(db, catalog, "list"))  # no hash now
+
+
+def test_a_slow_read_does_not_make_a_fresh_catalog_look_settled(tmp_path, monkeypatch):
+    """The catalog's age is taken when it is read: a parse that takes longer than the
+    settling time (a slow, loaded machine) must not let a fresh edit's stamp be kept."""
+    import time
+
+    from tests.conftest import DATA
+    from tracker import catalog as catalog_pkg
+
+    monkeypatch.setattr(files, "SETTLE_NS", 300_000_000)  # 0.3 s
+    path = tmp_path / "c.yaml"
+    path.write_bytes((DATA / "catalog-small.yaml").read_bytes())
+    parse = catalog_pkg.read_document
+
+    def slow(p, text=None):
+        time.sleep(0.6)
+        return parse(p, text)
+
+    monkeypatch.setattr(catalog_pkg, "read_document", slow)
+    loaded, problems = catalog_pkg.check_catalog(path)
+    assert not problems
+    assert loaded.stamp is None

@@ -160,13 +160,16 @@ def _answer(call: Call) -> str | None:
 
     if os.path.getsize(catalog) > CATALOG_MAX_BYTES:
         return None
+    import time
+
+    read_at = time.time_ns()  # the file's age is taken as it is read, not after the hash
     stamp = files.file_stamp(catalog)
     conn = files.connect(path, read_only=False, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         ready = (files.application_id(conn) == files.APPLICATION_ID
                  and conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
-                 and _synced(conn, catalog, stamp))
+                 and _synced(conn, catalog, stamp, read_at))
         if not ready:
             return None  # to create, upgrade or sync: the click command line does it
         store = Store(conn, path)
@@ -192,7 +195,7 @@ def _print(call: Call, db, out: io.StringIO, watch: list[str]) -> None:
         listing.history_command(db, out, call.args[0], (call.args[1:] or [None])[0], fmt)
 
 
-def _synced(conn, catalog: str, stamp: str) -> bool:
+def _synced(conn, catalog: str, stamp: str, read_at: int) -> bool:
     """Whether the store holds the catalog's content: the file's stamp is the one recorded
     at the last sync (unchanged since), or else its bytes hash to the recorded digest."""
     meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN "
@@ -205,11 +208,11 @@ def _synced(conn, catalog: str, stamp: str) -> bool:
 
     if catalog_digest(catalog) != meta["catalog_digest"]:
         return False
-    _note_stamp(conn, stamp)
+    _note_stamp(conn, stamp, read_at)
     return True
 
 
-def _note_stamp(conn, stamp: str) -> None:
+def _note_stamp(conn, stamp: str, read_at: int) -> None:
     """Record the stamp of a catalog just hashed and found unchanged, so later runs skip
     the hash (a sync right after an edit records none; a touched file gets a new one).
 
@@ -220,7 +223,7 @@ def _note_stamp(conn, stamp: str) -> None:
 
     from tracker.store import BUSY_TIMEOUT_MS, files
 
-    if not files.settled(stamp):
+    if not files.settled(stamp, read_at):
         return
     try:
         conn.execute("PRAGMA busy_timeout = 0")

@@ -87,12 +87,15 @@ def check_catalog(path: str | Path) -> tuple[Catalog | None, list[Problem]]:
     path = Path(path)
     from tracker.store.files import file_stamp, settled
 
+    import time
+
+    read_at = time.time_ns()  # what matters is the file's age when it is read, not parsed
     try:
         stamp: str | None = file_stamp(path)
     except OSError:
         stamp = None  # read_document says why the file cannot be read
     doc = read_document(path)
-    if stamp is not None and not settled(stamp):
+    if stamp is not None and not settled(stamp, read_at):
         stamp = None  # changed too recently for its times to tell a later change apart
     if doc.problems:
         return None, doc.problems
