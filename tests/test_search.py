@@ -338,7 +338,9 @@ def test_the_index_migration_run_again_adds_only_what_is_missing(store, catalog)
     sync(store, catalog)
     store.db.execute("DELETE FROM search_docs WHERE kind = 'party'")  # lost in between
     store.db.execute("DROP TRIGGER search_parties_ai")
-    store.db.execute(f"PRAGMA user_version = {LATEST - 1}")
+    from tracker.store.migrations import MIGRATIONS, _search_index
+
+    store.db.execute(f"PRAGMA user_version = {MIGRATIONS.index(_search_index)}")
     store.conn.commit()
     path = store.path
     store.close()

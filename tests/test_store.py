@@ -219,3 +219,44 @@ def test_upgraded_store_takes_the_catalogs_six_criteria(tmp_path, catalog):
         "SELECT criterion FROM criteria WHERE mechanism_id = 'test-treaty' ORDER BY position")]
     assert rows == ["outside_structures", "single_purpose", "no_shared_values"]
     store.close()
+
+
+def test_current_values_by_indicator_give_what_the_old_view_gave(tmp_path, catalog):
+    """Schema 11 redefines `current_values` so a read of some indicators seeks only
+    theirs. The answer is the old view's, whole and read per indicator: ties on a date go
+    to the latest recorded claim, a withdrawn value is never current, and a store at
+    schema 10 upgrades to it with nothing lost."""
+    from tracker import assess
+    from tracker.store.migrations import _CURRENT_VALUES_V6
+
+    store = Store.open(tmp_path / "s.db", clock=lambda: FROZEN)
+    sync(store, catalog)
+    for value, note in (("Chip controls", "a"), ("Export rules", "b"), ("Summits", "c")):
+        assess.record(store, catalog, "pace-mismatch", "mechanism", value, as_of="2026-11",
+                      source="https://example.org/a", confidence="medium", note=note,
+                      author=f"analyst-{note}")
+    assess.withdraw(store, "pace-mismatch", "mechanism", as_of="2026-11")
+    columns = ("id, indicator_id, field, value, value_num, as_of, recorded_at, origin, source, "
+               "confidence, note, author, run_id, response_hash, withdrawn_at, withdrawn_by, "
+               "withdrawn_note")
+    old = sorted(store.db.execute(f"SELECT {columns} FROM ({_CURRENT_VALUES_V6})").fetchall())
+    new = sorted(store.db.execute(f"SELECT {columns} FROM current_values").fetchall())
+    assert new == old and len(new) > 5
+    ids = [r[0] for r in store.db.execute("SELECT DISTINCT indicator_id FROM observations")]
+    for some in (ids[:1], ids[1:4], ids):
+        marks = ", ".join("?" for _ in some)
+        assert sorted(store.db.execute(
+            f"SELECT {columns} FROM current_values WHERE indicator_id IN ({marks})", some)
+        ) == [r for r in old if r[1] in some]
+    # A store at schema 10 upgrades to the new view, its values unchanged.
+    store.db.execute("DROP VIEW current_values")
+    store.db.execute(f"CREATE VIEW current_values AS {_CURRENT_VALUES_V6}")
+    store.db.execute("PRAGMA user_version = 10")
+    store.conn.commit()
+    store.close()
+    again = Store.open(tmp_path / "s.db", clock=lambda: FROZEN)
+    assert again.db.execute("PRAGMA user_version").fetchone()[0] == LATEST
+    assert "p.indicator_id AS indicator_id" in again.db.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'current_values'").fetchone()[0]
+    assert sorted(again.db.execute(f"SELECT {columns} FROM current_values")) == old
+    again.close()

@@ -354,10 +354,11 @@ def load(db: Database) -> dict[str, MechanismCriteria]:
             f.parties[party] = kinds.get(party, "other")
             f.confidences.append(conf)
             f.sources.append(source)
-    for m, fld, value, conf, source in db.execute(
+    for m, fld, value, conf, source in db.execute(  # the mechanisms' values only
             "SELECT indicator_id, field, value, confidence, source FROM current_values "
             "WHERE field IN ('participant_count', 'organisation_count', 'company_count', "
-            "'plenary_votes', 'first_committee_votes')"):
+            f"'plenary_votes', 'first_committee_votes') AND indicator_id IN "
+            f"({', '.join('?' for _ in facts)})", list(facts)):
         if m in facts:
             try:
                 facts[m].counts[fld] = (float(value), conf, source)

@@ -74,7 +74,7 @@ ALSO_REPORTED = f"""
 SELECT o.indicator_id, o.field, o.value FROM observations o
 JOIN current_values c
   ON c.indicator_id = o.indicator_id AND c.field = o.field AND c.as_of = o.as_of
-WHERE o.value != c.value AND o.indicator_id IN ({{marks}}) AND o.withdrawn_at IS NULL
+WHERE o.value != c.value AND c.indicator_id IN ({{marks}}) AND o.withdrawn_at IS NULL
   AND {_REPORTER.format(t="o")} != {_REPORTER.format(t="c")}
   AND NOT EXISTS (
     SELECT 1 FROM observations n

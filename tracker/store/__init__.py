@@ -22,7 +22,7 @@ from tracker.errors import EXIT_STORE, TrackerError
 if TYPE_CHECKING:
     import sqlite_utils
 
-LATEST = 10
+LATEST = 11
 """The schema version this tracker writes (the number of migrations)."""
 
 __all__ = ["LATEST", "ReadOnlyStore", "Store", "default_db_path", "store_error"]

@@ -338,11 +338,35 @@ def _search_index(db: sqlite_utils.Database) -> None:
                    f"AND ref = CAST(old.{key} AS TEXT); END")
 
 
+_CURRENT_VALUES_V11 = """
+SELECT o.id, p.indicator_id AS indicator_id, p.field AS field, o.value, o.value_num, o.as_of,
+       o.recorded_at, o.origin, o.source, o.confidence, o.note, o.author, o.run_id,
+       o.response_hash, o.withdrawn_at, o.withdrawn_by, o.withdrawn_note
+FROM (SELECT DISTINCT indicator_id, field FROM observations
+      WHERE withdrawn_at IS NULL) AS p
+JOIN observations AS o ON o.id = (
+  SELECT latest.id FROM observations AS latest
+  WHERE latest.indicator_id = p.indicator_id AND latest.field = p.field
+    AND latest.withdrawn_at IS NULL
+  ORDER BY latest.as_of DESC, latest.recorded_at DESC, latest.id DESC LIMIT 1
+)
+"""
+
+
+def _current_values_by_indicator(db: sqlite_utils.Database) -> None:
+    """The same current values, with the indicator and field taken from the list of pairs:
+    a read of some indicators' values (``WHERE indicator_id IN (...)``) then reaches into
+    that list (SQLite pushes the condition down into it) and seeks their rows on the
+    history index, where it used to walk every observation's pair first."""
+    db.execute("DROP VIEW current_values")
+    db.create_view("current_values", _CURRENT_VALUES_V11)
+
+
 MIGRATIONS: list[Migration] = [_v1_content, _v2_runs_and_sources, _v3_entry_into_force,
                                _v4_review_queue, _v5_fast_current_values,
                                _skipped_values_in_source_health, _essay_criteria,
                                _withdrawn_values, _event_outcomes_level_synonyms_withdrawn_values,
-                               _search_index]
+                               _search_index, _current_values_by_indicator]
 """Migration ``i`` brings a store from version ``i`` to ``i + 1``."""
 
 LATEST = len(MIGRATIONS)
