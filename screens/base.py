@@ -54,6 +54,14 @@ class DataScreen(Screen):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
+        data = self.read(self.fetch)
+        if data is not None:
+            self.call_later(self._loaded, data)
+
+    def read(self, fetch: Callable[[Store], Any]) -> Any:
+        """``fetch(store)`` on a connection of its own, to the store as it stands or, viewing
+        a past date (``t``), as it stood then. Runs in a worker thread. A failure is said
+        on the screen and logged, and gives None."""
         try:
             store = Store.open(self.app.store_path, clock=self.app.clock)
             try:
@@ -63,18 +71,16 @@ class DataScreen(Screen):
 
                     past = store_at(store, at)
                     try:
-                        data = self.fetch(past)
+                        return fetch(past)
                     finally:
                         past.close()
-                else:
-                    data = self.fetch(store)
+                return fetch(store)
             finally:
                 store.close()
         except Exception as exc:  # noqa: BLE001 - shown on the screen, the app goes on
             log.exception("reading %s for %s", self.app.store_path, type(self).__name__)
             self.call_later(self.failed, f"Could not read the store: {one_line(exc)}")
-            return
-        self.call_later(self._loaded, data)
+            return None
 
     def _loaded(self, data: Any) -> None:
         self.failed(None)

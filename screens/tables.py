@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -21,12 +22,38 @@ from screens.sorting import BLANK, RANKED, ordered, rank
 
 
 @dataclass
-class Tables:
-    categories: list[dict]
+class Table:
+    """One category's table as read: its rows, each field's latest move, and fits."""
+
     rows: list[queries.Row]
     moves: dict[tuple[str, str], str]
     fits: dict[str, str] = field(default_factory=dict)
-    """Each mechanism's fit to the essay's criteria (``*``: provisional)."""
+    """Each mechanism's fit to the essay's criteria (``*``: provisional); only for the
+    mechanisms table."""
+
+
+@dataclass
+class Tables:
+    categories: list[dict]
+    tables: dict[str, Table]
+    """The tables read so far, by category id: the one shown first, then each one the
+    first time it is chosen (what the screen reads follows what it shows)."""
+
+
+def read_table(db, category: str, since: str | None) -> Table:
+    """A category's :class:`Table` from ``db`` (a store's reader or ``Database``): its
+    indicators' current values, each field's latest move since ``since``, and for the
+    mechanisms each one's fit."""
+    from tracker.newest import latest_moves
+
+    moves = latest_moves(db, since, category=category)  # a few rows per field shown
+    fits = {}
+    if category == "mechanisms":
+        from tracker import criteria
+
+        fits = {m: c.fit.level + ("*" if c.fit.provisional else "")
+                for m, c in criteria.load(db).items() if c.fit}
+    return Table(queries.rows(db, category), moves, fits)
 
 
 def sort_key(field: dict | None, row: queries.Row, column: str):
@@ -70,6 +97,8 @@ class TablesScreen(DataScreen):
         self.sort_column = "name"
         self.sort_reverse = False
         self.sort_touched = False
+        self.reading: set[str] = set()
+        """Categories whose table is being read."""
 
     def compose(self) -> ComposeResult:
         yield NavBar("tables")
@@ -84,17 +113,18 @@ class TablesScreen(DataScreen):
 
     def fetch(self, store: Store) -> Tables:
         since = trends.window_start(self.app.window, self.app.today())
-        from tracker.newest import latest_moves
-
-        moves = latest_moves(store.db, since)  # each field's latest change: a few rows each
-        from tracker import criteria
-
-        fits = {m: c.fit.level + ("*" if c.fit.provisional else "")
-                for m, c in criteria.load(store.db).items() if c.fit}
-        return Tables(queries.categories(store.db), queries.rows(store.db), moves, fits)
+        db = store.reader  # stdlib reads: no sqlite-utils import on the way to the table
+        categories = queries.categories(db)
+        ids = [c["id"] for c in categories]
+        if getattr(self.app, "at", None):
+            wanted = ids  # a past date is one copy of the store: read every table from it
+        else:
+            wanted = [self.category if self.category in ids else ids[0]] if ids else []
+        return Tables(categories, {c: read_table(db, c, since) for c in wanted})
 
     def show(self, data: Tables) -> None:
         self.data = data
+        self.reading = set()
         options = self.query_one("#categories", OptionList)
         if options.option_count != len(data.categories):
             options.clear_options()
@@ -104,6 +134,33 @@ class TablesScreen(DataScreen):
             self.category = data.categories[0]["id"]
         self.draw()
 
+    @property
+    def table(self) -> Table | None:
+        """The shown category's table, once read."""
+        return self.data.tables.get(self.category) if self.data is not None else None
+
+    def _read_table(self, category: str) -> None:
+        """Read a category's table in a worker; :meth:`draw` shows it when it is in."""
+        if category in self.reading:
+            return
+        self.reading.add(category)
+        self._load_table(self.data, category,
+                         trends.window_start(self.app.window, self.app.today()))
+
+    @work(thread=True, group="table", exit_on_error=False)
+    def _load_table(self, data: Tables, category: str, since: str | None) -> None:
+        table = self.read(lambda store: read_table(store.reader, category, since))
+        if table is not None:
+            self.call_later(self._table_loaded, data, category, table)
+
+    def _table_loaded(self, data: Tables, category: str, table: Table) -> None:
+        if data is not self.data:
+            return  # the store was read again meanwhile; draw() asks for what it lacks
+        data.tables[category] = table
+        self.reading.discard(category)
+        if category == self.category:
+            self.draw()
+
     def draw(self) -> None:
         """Fill the table for the chosen category, filter and sort."""
         if self.data is None:
@@ -111,8 +168,15 @@ class TablesScreen(DataScreen):
         cat = next((c for c in self.data.categories if c["id"] == self.category), None)
         if cat is None:
             return
+        part = self.table
+        if part is None:  # chosen for the first time: read it, show it when it is in
+            self.query_one("#rows", DataTable).clear(columns=True)
+            self.query_one("#preview", Static).update("")
+            self.query_one("#table-title", Static).update(f"{one_line(cat['title'])} · reading…")
+            self._read_table(cat["id"])
+            return
         needle = self.query_one("#filter", Input).value.strip().casefold()
-        rows = [r for r in self.data.rows if r.category == cat["id"]]
+        rows = part.rows
         if needle:
             rows = [r for r in rows if needle in r.name.casefold() or needle in r.id
                     or any(needle in v.value.casefold() for v in r.values.values())]
@@ -120,7 +184,7 @@ class TablesScreen(DataScreen):
         fit = cat["id"] == "mechanisms"
         if fit and self.sort_column == "fit":
             def fit_rank(r) -> tuple[int, int]:
-                level = self.data.fits.get(r.id, "").rstrip("*")
+                level = part.fits.get(r.id, "").rstrip("*")
                 return (RANKED, FIT_ORDER.index(level)) if level in FIT_ORDER[1:] else (BLANK, 0)
 
             rows = ordered(rows, fit_rank, self.sort_reverse)
@@ -142,11 +206,11 @@ class TablesScreen(DataScreen):
             values = []
             for f in cat["fields"]:
                 cur = r.values.get(f["field"])
-                values.append(valued(cur.value, f, self.data.moves.get((r.id, f["field"])))
+                values.append(valued(cur.value, f, part.moves.get((r.id, f["field"])))
                               if cur else cell(""))
             confidence = min((v.confidence for v in r.values.values()),
                              key=("high", "medium", "low").index, default="")
-            extra = [cell(self.data.fits.get(r.id, ""))] if fit else []
+            extra = [cell(part.fits.get(r.id, ""))] if fit else []
             table.add_row(cell(r.name), *extra, *values, cell(r.as_of), cell(confidence),
                           key=r.id)
         if not rows:  # nothing matches: no stale preview of a row that is not shown
@@ -210,15 +274,16 @@ class TablesScreen(DataScreen):
         self.draw()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if self.data is None:
+        part = self.table
+        if part is None:
             return
-        row = next((r for r in self.data.rows if r.id == event.row_key.value), None)
+        row = next((r for r in part.rows if r.id == event.row_key.value), None)
         cat = next((c for c in self.data.categories if c["id"] == self.category), None)
         if row is None or cat is None:
             return
         pairs = [("", f"{row.name} ({row.id}) · enter for its history")]
-        if row.id in self.data.fits:
-            pairs.append(("Fit", self.data.fits[row.id].replace("*", " (provisional)")
+        if row.id in part.fits:
+            pairs.append(("Fit", part.fits[row.id].replace("*", " (provisional)")
                           + " to the essay's six criteria"))
         for f in cat["fields"]:
             cur = row.values.get(f["field"])

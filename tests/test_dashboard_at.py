@@ -38,6 +38,8 @@ async def test_t_sets_the_date_the_screens_show(store, catalog, tmp_path):
         rows = _cells(app, "#rows")
         assert not any("Moderate" in row for row in rows)  # dated 2025-06: not yet
         assert any("Pace mismatch" in row and "High" in row for row in rows)
+        # The past is one copy of the store: every table is read from it at once.
+        assert sorted(app.screen.data.tables) == ["mechanisms", "obstacles"]
         app.push_screen(DetailScreen("test-treaty"))
         await settle(pilot)
         assert table(app, "#members").row_count == 3  # CHN declined in 2025-02

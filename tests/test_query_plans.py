@@ -93,3 +93,32 @@ def test_no_read_walks_every_observation_under_large_store_statistics(tmp_path, 
         assert not any(step.startswith(("SCAN o", "SCAN observations")) for step in plan), \
             (sql, plan)
     store.close()
+
+
+def test_reading_some_indicators_current_values_seeks_only_theirs(tmp_path, catalog):
+    """A table's rows (one category), its arrows and its mechanisms' fits read each
+    indicator's values on the history index; the list of pairs the `current_values` view
+    starts from is narrowed to those indicators, never built from every observation."""
+    from screens.tables import read_table
+    from tracker import queries
+
+    _with_large_stats(tmp_path, catalog).close()
+    store = Store.open(tmp_path / "planned.db")
+    conn = store.conn
+    reader = store.reader
+    categories = [c["id"] for c in queries.categories(reader)]
+    assert "mechanisms" in categories
+
+    def reads():
+        for category in categories:
+            read_table(reader, category, "2025-11-22")
+        queries.rows(reader, ids=["cets-225"])
+
+    statements = set(_statements(conn, reads))
+    views = [s for s in statements if "current_values" in s]
+    assert len(views) >= 2, statements
+    for sql in views:
+        plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+        assert not any(step.startswith(("SCAN o", "SCAN observations", "SCAN latest"))
+                       for step in plan), (sql, plan)
+    store.close()

@@ -77,9 +77,10 @@ def newest_changes(db: Database, limit: int, since: str | None = None,
     return found[:limit]
 
 
-def latest_moves(db: Database, since: str | None = None,
-                 until: str | None = None) -> dict[tuple[str, str], str]:
-    """Each field's latest change in the window, as its direction, by (indicator, field).
+def latest_moves(db: Database, since: str | None = None, until: str | None = None,
+                 category: str | None = None) -> dict[tuple[str, str], str]:
+    """Each field's latest change in the window, as its direction, by (indicator, field);
+    only the indicators of ``category`` when one is given (a Tables screen's table).
 
     Per field, walks back from its value at ``until`` and stops at the first change or at
     the window's start: a handful of rows per field, whatever the store's size.
@@ -88,7 +89,8 @@ def latest_moves(db: Database, since: str | None = None,
     scales = _scales(db)
     moves = {}
     for ind, cat in db.execute("SELECT id, category_id FROM indicators "
-                               "WHERE retired_at IS NULL ORDER BY id").fetchall():
+                               "WHERE retired_at IS NULL AND category_id = coalesce(?, category_id) "
+                               "ORDER BY id", [category]).fetchall():
         for field in fields_of(db, ind):
             scale = scales.get((cat, field), (field, _TEXT))[1]
             newer = None
