@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tracker.dates import is_coming
 from tracker.store import Store
@@ -17,6 +17,7 @@ from tracker.trends import pad
 from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines
+from screens.footer import KeyFooter
 
 
 @dataclass
@@ -49,7 +50,7 @@ class CalendarScreen(DataScreen):
             yield Static("Timeline (newest first)", classes="section", markup=False)
             yield DataTable(id="past", cursor_type="row", zebra_stripes=True)
         yield Static(id="preview", classes="preview", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def fetch(self, store: Store) -> Calendar:
         today = self.app.today()

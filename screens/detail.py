@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tracker import criteria, queries, series
 from tracker.reports import history_note, history_value
@@ -20,6 +20,7 @@ from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import ROLE_STYLES, add_columns, cell, lines, valued
 from screens.charts import ChartPanel
+from screens.footer import KeyFooter
 
 
 CRITERION_STYLES = {"yes": "green", "partly": "yellow", "no": "red", "unknown": "dim"}
@@ -91,7 +92,7 @@ class DetailScreen(DataScreen):
             yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
             yield Static("Events", id="events-title", classes="section", markup=False)
             yield DataTable(id="events", cursor_type="row")
-        yield Footer()
+        yield KeyFooter()
 
     def fetch(self, store: Store) -> Detail:
         ind = queries.indicator(store.db, self.indicator_id)

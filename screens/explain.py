@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tracker import headline, trends
 from tracker.store import Store
@@ -16,6 +16,7 @@ from tracker.text import clean
 from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines
+from screens.footer import KeyFooter
 
 
 @dataclass
@@ -43,7 +44,7 @@ class ExplainScreen(DataScreen):
             yield Static(id="items-title", classes="section", markup=False)
             yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
             yield Static(id="item", classes="preview", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def fetch(self, store: Store) -> Explained:
         since = trends.window_start(self.app.window, self.app.today())

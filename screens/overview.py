@@ -8,7 +8,7 @@ from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tracker import headline, series, trends
 from tracker.ledger_changes import window_changes
@@ -18,6 +18,7 @@ from tracker.text import one_line
 from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines, trend
+from screens.footer import KeyFooter
 
 LATEST = 200
 """How many of the newest changes the overview lists (the table fills the rows it has and
@@ -95,7 +96,7 @@ class OverviewScreen(DataScreen):
             yield Static("Latest changes", id="latest-title", classes="section", markup=False)
             yield DataTable(id="latest", cursor_type="row", zebra_stripes=True)
             yield Static(id="preview", classes="preview", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def fetch(self, store: Store) -> Overview:
         since = trends.window_start(self.app.window, self.app.today())

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tracker import queries
 from tracker.store import Store
@@ -16,6 +16,7 @@ from tracker.text import count
 from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import ROLE_GLYPHS, ROLE_STYLES, cell, lines
+from screens.footer import KeyFooter
 
 PINNED = ("USA", "CHN")
 
@@ -95,7 +96,7 @@ class ParticipationScreen(DataScreen):
         yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True, fixed_columns=2)
         yield Static(id="preview", classes="preview", markup=False)
         yield Static(id="legend", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def fetch(self, store: Store) -> Matrix:
         mechanisms, roles = [], {}

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tracker.party import Profile, profile
 from tracker.store import Store
@@ -21,6 +21,7 @@ from tracker.text import count, one_line
 from screens.base import DataScreen
 from screens.cells import ROLE_STYLES, cell, lines
 from screens.nav import NavBar
+from screens.footer import KeyFooter
 
 TABLES = ("mechanisms", "left", "treaties", "ledger", "events")
 
@@ -67,7 +68,7 @@ class PartyScreen(DataScreen):
                 yield Static(id=f"{name}-title", classes="section", markup=False)
                 yield DataTable(id=name, cursor_type="row", zebra_stripes=True)
         yield Static(id="preview", classes="preview", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def fetch(self, store: Store) -> Profile | None:
         known = store.db.execute("SELECT 1 FROM parties WHERE code = ?", [self.code]).fetchone()

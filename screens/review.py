@@ -8,7 +8,7 @@ import getpass
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tracker import review as queue
 from tracker.errors import TrackerError
@@ -19,6 +19,7 @@ from screens.base import DataScreen
 from screens.cells import add_columns, cell, lines
 from screens.faults import log, one_line
 from screens.nav import NavBar
+from screens.footer import KeyFooter
 
 
 class ReviewScreen(DataScreen):
@@ -44,7 +45,7 @@ class ReviewScreen(DataScreen):
         yield Static(id="review-title", classes="section", markup=False)
         yield DataTable(id="proposals", cursor_type="row", zebra_stripes=True)
         yield Static(id="preview", classes="preview", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def fetch(self, store: Store) -> list[dict]:
         return queue.pending(store)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from tracker.store import Store
 from tracker.text import count
@@ -11,6 +11,7 @@ from tracker.text import count
 from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines
+from screens.footer import KeyFooter
 
 STATUS_STYLES = {"ok": "green", "stale": "yellow", "never run": "dim"}
 
@@ -23,7 +24,7 @@ class SourcesScreen(DataScreen):
         yield Static(id="sources-title", classes="section", markup=False)
         yield DataTable(id="sources", cursor_type="row", zebra_stripes=True)
         yield Static(id="preview", classes="preview", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def fetch(self, store: Store) -> list[dict]:
         from tracker.source_health import health

@@ -9,7 +9,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from tracker import trends
 from tracker.ledger_changes import window_changes
@@ -20,6 +20,7 @@ from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines, trend
 from screens.sorting import ordered, rank
+from screens.footer import KeyFooter
 
 SORTS = {
     "as_of": ("date", lambda c: rank(trends.pad(c.as_of), None)),
@@ -84,7 +85,7 @@ class TrendsScreen(DataScreen):
         yield Input(placeholder="Filter names, values, sources (Esc clears)", id="filter")
         yield DataTable(id="changes", cursor_type="row", zebra_stripes=True)
         yield Static(id="preview", classes="preview", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def fetch(self, store: Store) -> Trends:
         since = trends.window_start(self.app.window, self.app.today())
