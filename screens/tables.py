@@ -8,7 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, OptionList, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tracker import queries, trends
@@ -19,6 +19,7 @@ from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines, valued
 from screens.sorting import BLANK, RANKED, ordered, rank
+from screens.footer import KeyFooter
 
 
 @dataclass
@@ -106,10 +107,9 @@ class TablesScreen(DataScreen):
             yield OptionList(id="categories", markup=False)
             with Vertical(id="table-pane"):
                 yield Static(id="table-title", classes="section", markup=False)
-                yield Input(placeholder="Filter names and values (Esc clears)", id="filter")
                 yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
                 yield Static(id="preview", classes="preview", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def fetch(self, store: Store) -> Tables:
         since = trends.window_start(self.app.window, self.app.today())
@@ -175,7 +175,7 @@ class TablesScreen(DataScreen):
             self.query_one("#table-title", Static).update(f"{one_line(cat['title'])} · reading…")
             self._read_table(cat["id"])
             return
-        needle = self.query_one("#filter", Input).value.strip().casefold()
+        needle = self.needle
         rows = part.rows
         if needle:
             rows = [r for r in rows if needle in r.name.casefold() or needle in r.id
@@ -236,13 +236,27 @@ class TablesScreen(DataScreen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one("#rows", DataTable).focus()
 
-    def action_filter(self) -> None:
-        """Focus the filter box."""
-        self.query_one("#filter", Input).focus()
+    @property
+    def needle(self) -> str:
+        """The filter's text, casefolded ("" until the filter box is first opened)."""
+        boxes = self.query("#filter")
+        return boxes.first(Input).value.strip().casefold() if boxes else ""
+
+    async def action_filter(self) -> None:
+        """Focus the filter box (made the first time it is asked for: hidden while it is
+        empty and unfocused, it costs the screen's opening nothing until then)."""
+        boxes = self.query("#filter")
+        if boxes:
+            boxes.first(Input).focus()
+            return
+        box = Input(placeholder="Filter names and values (Esc clears)", id="filter")
+        await self.query_one("#table-pane").mount(box, after="#table-title")
+        box.focus()
 
     def action_clear_filter(self) -> None:
         """Empty the filter and go back to the table."""
-        self.query_one("#filter", Input).value = ""
+        for box in self.query("#filter").results(Input):
+            box.value = ""
         self.query_one("#rows", DataTable).focus()
 
     def action_category(self, step: int) -> None:

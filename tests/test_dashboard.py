@@ -73,11 +73,16 @@ async def test_filter_a_table_and_open_a_detail(store, catalog, tmp_path):
         await settle(pilot)
         rows = table(app, "#rows")
         assert rows.row_count == 2  # the obstacles
+        assert not app.screen.query("#filter")  # made when first asked for
         await pilot.press("slash")
         assert isinstance(app.focused, Input)
         await pilot.press(*"moderate")
         assert rows.row_count == 1
         assert rows.get_row_at(0)[0].plain == "Pace mismatch"
+        await pilot.press("escape")  # cleared, back to the table; / finds the same box
+        assert rows.row_count == 2 and not isinstance(app.focused, Input)
+        await pilot.press("slash", *"moderate")
+        assert len(app.screen.query("#filter")) == 1 and rows.row_count == 1
         await pilot.press("enter")  # back to the table
         preview = str(app.screen.query_one("#preview").render())
         assert "Severity: Moderate · 2025-06, low confidence" in preview
