@@ -1,10 +1,11 @@
 """Time a dashboard's first paint in a fresh process: `python paint.py MODE [DB CATALOG]`.
 
 Prints JSON: seconds from process start (imports included) to the first painted frame,
-to the data shown, and for a screen switch with its data. MODE is `minimal` (a header, a
-table, a footer), `tracker DB CATALOG`, or `floor DB SINCE`: a minimal app showing the
-Overview's latest changes, read with `sqlite3` (`floors.overview_rows`). The tracker and the
-floor also print the rows their latest-changes table shows, for the suite to check equal.
+to the data shown, and for a screen switch (key 2, Tables) with its data. MODE is `minimal`
+(a header, a table, a footer), `tracker DB CATALOG`, or `floor DB SINCE`: a minimal app
+showing the Overview's latest changes, and on 2 the Tables screen's category list and
+first table, read with `sqlite3` (`floors.overview_rows`, `table_floor.first_table`). The
+tracker and the floor also print what those show, for the suite to check equal.
 """
 
 import time
@@ -43,12 +44,49 @@ def floor_app(db: str, since: str):
     from pathlib import Path
 
     from textual.app import App
-    from textual.widgets import DataTable, Footer, Header
+    from textual.containers import Horizontal
+    from textual.screen import Screen
+    from textual.widgets import DataTable, Footer, Header, OptionList
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import floors
+    import table_floor
+
+    def read(fn):
+        conn = sqlite3.connect(db)
+        try:
+            return fn(conn)
+        finally:
+            conn.close()
+
+    class TableFloor(Screen):
+        """The Tables screen's floor: the category list and the first table."""
+
+        def compose(self):
+            yield Header()
+            with Horizontal():
+                yield OptionList(id="categories")
+                yield DataTable(id="rows")
+            yield Footer()
+
+        def on_mount(self):
+            self.run_worker(self.load, thread=True)
+
+        def load(self):
+            shown = read(lambda conn: (table_floor.categories(conn),
+                                       table_floor.first_table(conn, since)))
+            self.app.call_from_thread(self.show_rows, *shown)
+
+        def show_rows(self, categories, rows):
+            self.query_one(OptionList).add_options([title for _, title in categories])
+            table = self.query_one(DataTable)
+            table.add_columns(*(f"c{i}" for i in range(len(rows[0]) if rows else 0)))
+            for row in rows:
+                table.add_row(*row)
 
     class Floor(App):
+        BINDINGS = [("2", "tables", "Tables")]
+
         def compose(self):
             yield Header()
             yield DataTable(id="latest")
@@ -59,11 +97,7 @@ def floor_app(db: str, since: str):
             self.run_worker(self.load, thread=True)
 
         def load(self):
-            conn = sqlite3.connect(db)
-            try:
-                rows = floors.overview_rows(conn, since, 200)
-            finally:
-                conn.close()
+            rows = read(lambda conn: floors.overview_rows(conn, since, 200))
             self.call_from_thread(self.show_rows, rows)
 
         def show_rows(self, rows):
@@ -71,14 +105,25 @@ def floor_app(db: str, since: str):
             for row in rows:
                 table.add_row(*row)
 
+        def action_tables(self):
+            self.push_screen(TableFloor())
+
     return Floor()
 
 
-def shown_rows(screen) -> list[list[str]]:
-    """The rows of a screen's latest-changes table, as plain text."""
-    table = screen.query_one("#latest")
+def shown_rows(screen, selector: str = "#latest") -> list[list[str]]:
+    """The rows of a screen's table, as plain text."""
+    table = screen.query_one(selector)
     return [[str(getattr(c, "plain", c)) for c in table.get_row_at(i)]
             for i in range(table.row_count)]
+
+
+def shown_tables(screen) -> dict:
+    """The Tables screen's category list and table, as plain text."""
+    options = screen.query_one("#categories")
+    return {"categories": [str(options.get_option_at_index(i).prompt)
+                           for i in range(options.option_count)],
+            "rows": shown_rows(screen, "#rows")}
 
 
 def tracker_app(db: str, catalog: str):
@@ -111,12 +156,13 @@ async def measure(app) -> dict:
         out["data"] = time.perf_counter() - T0
         if sys.argv[1] in ("tracker", "floor"):
             out["rows"] = shown_rows(app.screen)
-        if sys.argv[1] == "tracker":
+        if sys.argv[1] in ("tracker", "floor"):
             start = time.perf_counter()
             await pilot.press("2")
             await app.workers.wait_for_complete()
             await pilot.pause()
             out["switch"] = time.perf_counter() - start
+            out["tables"] = shown_tables(app.screen)
     return out
 
 

@@ -97,3 +97,28 @@ def test_overview_floor_shows_the_overviews_latest_changes(generated, since, lim
              for c in window_changes(conn, since or None, limit=limit)]
     assert len(shown) == limit
     assert floors.overview_rows(conn, since, limit) == shown
+
+
+@pytest.mark.parametrize("window,since", [("1y", "2025-11-22"), ("all", "")])
+async def test_table_floor_shows_the_tables_screens_first_table(tmp_path_factory, tmp_path,
+                                                                window, since):
+    """The screen switch's same-answer floor: the Tables screen's category list and first
+    table, each value with the arrow of its latest move in the window."""
+    import table_floor
+    from paint import shown_tables
+
+    from screens.app import TrackerApp
+
+    db, _ = build(tmp_path_factory.mktemp("dense"), 40_000)  # ~7 values per field
+    conn = sqlite3.connect(db)
+    app = TrackerApp(Store.open(db, clock=lambda: NOW), lambda: None,
+                     clock=lambda: NOW, watch_seconds=0, log_path=tmp_path / "log")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.window = window
+        await pilot.press("2")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shown = shown_tables(app.screen)
+    rows = table_floor.first_table(conn, since)
+    assert len(rows) > 20 and any("▲" in c or "▼" in c for r in rows for c in r)
+    assert shown == {"categories": [t for _, t in table_floor.categories(conn)], "rows": rows}
