@@ -389,13 +389,18 @@ def overview_rows(conn: sqlite3.Connection, since: str, limit: int) -> list[list
 
 
 def main(argv: list[str]) -> None:
-    """python floors.py list|trends|trends-stream|trends-json|history DB [ARG]: print what
-    the product prints."""
+    """python floors.py list|trends|trends-stream|trends-json|history|show DB [ARG]: print
+    what the product prints."""
     import sys
 
     what, conn = argv[0], sqlite3.connect(argv[1])
     if what in ("trends-stream", "trends-json"):
         (trends_stream if what == "trends-stream" else trends_json)(conn, argv[2], sys.stdout)
+        return
+    if what == "show":
+        from show_floor import show_text
+
+        sys.stdout.write(show_text(conn, argv[2]))
         return
     sys.stdout.write({"list": lambda: list_text(conn),
                       "trends": lambda: trends_table(conn, argv[2]),

@@ -122,3 +122,38 @@ async def test_table_floor_shows_the_tables_screens_first_table(tmp_path_factory
     rows = table_floor.first_table(conn, since)
     assert len(rows) > 20 and any("▲" in c or "▼" in c for r in rows for c in r)
     assert shown == {"categories": [t for _, t in table_floor.categories(conn)], "rows": rows}
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory):
+    """A store of the shipped catalog: mechanisms with criteria, ledgers and events."""
+    from tracker.catalog import load_catalog
+    from tracker.paths import shipped_catalog_path
+    from tracker.sync import sync
+
+    store = Store.open(tmp_path_factory.mktemp("shipped") / "s.db", clock=lambda: NOW)
+    sync(store, load_catalog(shipped_catalog_path()))
+    yield store
+    store.close()
+
+
+def test_show_floor_equals_tracker_show_for_every_indicator(shipped, run):
+    """`tracker show` piped, for every indicator of the shipped catalog (criteria, ledger
+    summary, events) and of the test catalog with a value another reporter disputes."""
+    import show_floor
+
+    assert run("set", "pace-mismatch", "severity", "High", "--as-of", "2025-06", "--source",
+               "https://example.org/other", "--confidence", "low").exit_code == 0
+    tested = Store.open(run.db, clock=lambda: NOW)
+    for store, least in ((shipped, 100), (tested, 3)):
+        conn = sqlite3.connect(store.path)
+        ids = [i for (i,) in conn.execute("SELECT id FROM indicators")]
+        assert len(ids) >= least
+        for ind in ids:
+            out = io.StringIO()
+            reports.show(store.reader, out, ind, "table")
+            assert show_floor.show_text(conn, ind) == out.getvalue(), ind
+    out = io.StringIO()
+    reports.show(tested.reader, out, "pace-mismatch", "table")
+    assert "(also reported: " in out.getvalue()
+    tested.close()
