@@ -70,6 +70,8 @@ def escape_json(text: str) -> str:
     Lossless (a JSON reader gets the same strings back) and safe to print: outside strings
     JSON is ASCII, so only string contents change. ``json.dumps`` already escapes C0.
     """
+    if text.isascii() and "\x7f" not in text:  # the one hostile character json.dumps keeps
+        return text
     return _HOSTILE.sub(_json_escape, text)
 
 
