@@ -189,6 +189,11 @@ def commands(db: Path, catalog: Path, repeat: int, label: str) -> None:
     command(f"tracker history ind-0100, whole command ({label})",
             [*base, "history", "ind-0100"], floor_cmd("history", str(db), "ind-0100"),
             repeat, 2.0, memory_budget=2.0)
+    command(f"tracker show ind-0100, whole command ({label})",
+            [*base, "show", "ind-0100"], floor_cmd("show", str(db), "ind-0100"),
+            repeat, 2.0, memory_budget=2.0)
+    command(f"tracker list, whole command ({label})", [*base, "list"],
+            floor_cmd("list", str(db)), repeat, 1.5, memory_budget=2.0)
 
 
 def sync_cost(tmp: Path, repeat: int) -> None:

@@ -208,6 +208,7 @@ def test_a_touched_catalog_is_hashed_and_still_answered(synced):
 @pytest.mark.parametrize("command, allowed", [
     (["history", "cets-225"], []),
     (["show", "cets-225"], ["dataclasses"]),  # the essay criteria are dataclasses
+    (["show", "pace-mismatch"], []),  # not a mechanism: no criteria to load
     (["list"], ["dataclasses"]),
 ])  # Rich's cell widths (rich.cells) load for text beyond ASCII; its consoles never do
 def test_the_short_path_loads_no_heavy_library(synced, command, allowed):

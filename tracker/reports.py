@@ -121,8 +121,6 @@ def categories(db: Database, out: TextIO, fmt: str) -> None:
 
 def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
     """Print one indicator: every field's current value with provenance, and its ledger."""
-    from tracker import criteria
-
     ind = queries.indicator(db, indicator_id)
     assert ind is not None
     [row] = queries.rows(db, ids=[indicator_id], retired=True)
@@ -157,7 +155,11 @@ def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
                          cur.note or ""])
     render.table(out, "Current values", ["Field", "Value", "As of", "Confidence", "Source",
                                          "Note"], body, wrap=(1, 4, 5))
-    crit = criteria.load(db).get(indicator_id) if ind["category_id"] == "mechanisms" else None
+    crit = None
+    if ind["category_id"] == "mechanisms":  # the criteria's rules: loaded for a mechanism
+        from tracker import criteria
+
+        crit = criteria.load(db).get(indicator_id)
     if crit is not None and crit.fit is not None:
         _criteria_table(out, crit, src)
         render.paragraph(out, f"Fit {crit.fit.shown}: {crit.fit.rationale}. Rules: "

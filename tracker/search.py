@@ -201,10 +201,10 @@ def find_indicator(db: Database, text: str) -> str:
     Raises:
         TrackerError: nothing matches (the message suggests the nearest ids), or several do.
     """
+    if db.execute("SELECT 1 FROM indicators WHERE id = ?", [text]).fetchone():
+        return text  # an id as typed: one lookup, no names or aliases read
     rows = [(i, n or "", json.loads(a or "[]")) for i, n, a in
             db.execute("SELECT id, name, aliases FROM indicators ORDER BY position, id")]
-    if any(i == text for i, _, _ in rows):
-        return text
     key = " ".join(text.split()).casefold()
     exact = [i for i, n, aliases in rows
              if key in {i.casefold(), n.casefold(), *(str(a).casefold() for a in aliases)}]
