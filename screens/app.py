@@ -125,6 +125,9 @@ class TrackerApp(Refreshing, App):
             watch_seconds: how often to look for other processes' writes (0: never).
         """
         super().__init__()
+        from screens.styles import KeptStylesheet
+
+        self.stylesheet = KeptStylesheet(variables=self.get_css_variables())
         self.store = store
         self.store_path = store.path
         self._catalog = catalog
