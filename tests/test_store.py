@@ -260,3 +260,51 @@ def test_current_values_by_indicator_give_what_the_old_view_gave(tmp_path, catal
         "SELECT sql FROM sqlite_master WHERE name = 'current_values'").fetchone()[0]
     assert sorted(again.db.execute(f"SELECT {columns} FROM current_values")) == old
     again.close()
+
+
+def test_a_read_only_store_one_view_behind_is_read_as_the_latest(tmp_path, catalog,
+                                                                 monkeypatch):
+    """A store at schema 10 that this user may not write: schema 11 only redefines a view,
+    so a read-only connection makes it in its own temporary schema; the file is untouched."""
+    from tracker import queries
+    from tracker.store import files
+    from tracker.store.migrations import _CURRENT_VALUES_V6
+
+    path = tmp_path / "old.db"
+    store = Store.open(path, clock=lambda: FROZEN)
+    sync(store, catalog)
+    expected = queries.rows(store.reader)
+    store.db.execute("DROP VIEW current_values")
+    store.db.execute(f"CREATE VIEW current_values AS {_CURRENT_VALUES_V6}")
+    store.db.execute("PRAGMA user_version = 10")
+    store.conn.commit()
+    store.close()
+    before = path.read_bytes()
+    monkeypatch.setattr(files, "writable", lambda name: False)
+    old = Store.open(path, clock=lambda: FROZEN)
+    assert old.read_only
+    assert queries.rows(old.reader) == expected
+    assert "p.indicator_id AS indicator_id" in old.conn.execute(
+        "SELECT sql FROM sqlite_temp_master WHERE name = 'current_values'").fetchone()[0]
+    old.close()
+    assert path.read_bytes() == before
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 10
+
+
+@pytest.mark.parametrize("version, said", [
+    (9, "needs an upgrade to schema"), (LATEST + 1, "newer than this tracker's")])
+def test_a_read_only_store_that_cannot_be_read_says_what_to_do(tmp_path, catalog, monkeypatch,
+                                                               version, said):
+    from tracker.store import files
+
+    path = tmp_path / "old.db"
+    store = Store.open(path, clock=lambda: FROZEN)
+    sync(store, catalog)
+    store.db.execute(f"PRAGMA user_version = {version}")
+    store.conn.commit()
+    store.close()
+    monkeypatch.setattr(files, "writable", lambda name: False)
+    with pytest.raises(TrackerError) as error:
+        Store.open(path, clock=lambda: FROZEN)
+    assert said in str(error.value) and "reads work" not in str(error.value)
+    assert "\n" not in str(error.value)

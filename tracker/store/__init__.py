@@ -170,7 +170,16 @@ class Store:
         marked = memory or files.application_id(conn) == files.APPLICATION_ID
         if self.read_only:
             if version != LATEST:
-                raise ReadOnlyStore(self.path, f"it needs an upgrade to schema {LATEST}")
+                from tracker.store.migrations import upgrade_for_reading
+
+                if version > LATEST:
+                    raise ValueError(f"the store has schema version {version}, newer than "
+                                     f"this tracker's {LATEST}; upgrade tracker")
+                if not upgrade_for_reading(conn, version):
+                    raise TrackerError(
+                        f"--db {self.path}: the store is read-only for this user and needs "
+                        f"an upgrade to schema {LATEST} (it has {version}); open it once "
+                        "with write access to the file and its folder", EXIT_STORE)
         elif version != LATEST or not marked:
             if not memory and conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 conn.execute("PRAGMA journal_mode = WAL")

@@ -7,6 +7,7 @@ running the migrations it has not seen, in order, each in its own transaction.
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable
 
 import sqlite_utils
@@ -353,6 +354,13 @@ JOIN observations AS o ON o.id = (
 """
 
 
+def _current_values_by_indicator_for_reading(conn: sqlite3.Connection) -> None:
+    """The same view in the connection's private temporary schema, which SQLite searches
+    before the file's: a store at schema 10 that this user may not write is read as one at
+    schema 11, and the file is left as it is."""
+    conn.execute(f"CREATE TEMP VIEW IF NOT EXISTS current_values AS {_CURRENT_VALUES_V11}")
+
+
 def _current_values_by_indicator(db: sqlite_utils.Database) -> None:
     """The same current values, with the indicator and field taken from the list of pairs:
     a read of some indicators' values (``WHERE indicator_id IN (...)``) then reaches into
@@ -371,6 +379,25 @@ MIGRATIONS: list[Migration] = [_v1_content, _v2_runs_and_sources, _v3_entry_into
 
 LATEST = len(MIGRATIONS)
 assert LATEST == _DECLARED, "update tracker.store.LATEST with the migrations"
+
+FOR_READING: dict[Migration, Callable[[sqlite3.Connection], None]] = {
+    _current_values_by_indicator: _current_values_by_indicator_for_reading,
+}
+"""Migrations that only redefine views, each with the same views made for one read-only
+connection (in its temporary schema): a store this user may not write, and older only by
+these, can still be read."""
+
+
+def upgrade_for_reading(conn: sqlite3.Connection, version: int) -> bool:
+    """Make a read-only connection to a store at schema ``version`` read as the latest,
+    when every migration it lacks has a :data:`FOR_READING` form; return whether it did
+    (nothing is done otherwise, and the file is never written)."""
+    steps = [FOR_READING.get(m) for m in MIGRATIONS[version:]]
+    if version > LATEST or not all(steps):
+        return False
+    for step in steps:
+        step(conn)
+    return True
 
 
 def migrate(db: sqlite_utils.Database, target: int = LATEST) -> int:
