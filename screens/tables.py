@@ -150,14 +150,23 @@ class TablesScreen(DataScreen):
     @work(thread=True, group="table", exit_on_error=False)
     def _load_table(self, data: Tables, category: str, since: str | None) -> None:
         table = self.read(lambda store: read_table(store.reader, category, since))
-        if table is not None:
-            self.call_later(self._table_loaded, data, category, table)
+        self.call_later(self._table_loaded, data, category, table)
 
-    def _table_loaded(self, data: Tables, category: str, table: Table) -> None:
+    def _table_loaded(self, data: Tables, category: str, table: Table | None) -> None:
+        """A table read (None: the read failed, said on the screen; choosing the table
+        again reads it again)."""
         if data is not self.data:
             return  # the store was read again meanwhile; draw() asks for what it lacks
-        data.tables[category] = table
         self.reading.discard(category)
+        if table is None:
+            if category == self.category:
+                cat = next(c for c in data.categories if c["id"] == category)
+                self.query_one("#table-title", Static).update(
+                    f"{one_line(cat['title'])} · not read (choose it again to retry, "
+                    "ctrl+r reads every screen again)")
+            return
+        self.failed(None)  # the store reads again
+        data.tables[category] = table
         if category == self.category:
             self.draw()
 
