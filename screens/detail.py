@@ -160,7 +160,7 @@ class DetailScreen(DataScreen):
             text.append(c.shown, style=CRITERION_STYLES.get(c.value, ""))
             text.append(f"  {c.confidence} confidence · {one_line(c.rationale)} · "
                         f"{one_line(c.source)}\n", "dim")
-        text.append(f"Fit {crit.fit.shown}: {crit.fit.rationale} (rules: docs/catalog.md)",
+        text.append(f"Fit {crit.fit.shown}: {one_line(crit.fit.rationale)} (rules: docs/catalog.md)",
                     "italic")
         self.query_one("#criteria", Static).update(text)
 

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Static
 
 from tracker import queries
 from tracker.store import Store
-from tracker.text import count
+from tracker.text import count, one_line
 
 from screens.base import DataScreen
 from screens.nav import NavBar
@@ -39,7 +39,7 @@ def short_label(mechanism_id: str, name: str) -> str:
         if len(" ".join([*words, word])) > 12:
             break
         words.append(word)
-    return " ".join(words) or name[:12]
+    return " ".join(words) or one_line(name)[:12]
 
 
 def short_labels(mechanisms: list[tuple[str, str]]) -> dict[str, str]:

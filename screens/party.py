@@ -76,7 +76,7 @@ class PartyScreen(DataScreen):
 
     def show(self, data: Profile | None) -> None:
         if data is None:
-            self.query_one("#party-title", Static).update(Text(f"Unknown party {self.code}"))
+            self.query_one("#party-title", Static).update(Text(f"Unknown party {one_line(self.code)}"))
             for name in TABLES:
                 self._table(name, "", [], [])
             return

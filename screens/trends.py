@@ -185,7 +185,8 @@ class TrendsScreen(DataScreen):
             self.query_one("#preview", Static).update(lines(
                 ("", f"{c.name} · {c.label} · "
                      + (f"{c.old_as_of} → {c.as_of}" if c.old_as_of else c.as_of)),
-                ("Change", Text.assemble(f"{c.old} → {c.new}  ", trend(c.direction, c.flip))),
+                ("Change", Text.assemble(f"{one_line(c.old)} → {one_line(c.new)}  ",
+                                          trend(c.direction, c.flip))),
                 ("Why", c.note),
                 ("Source", f"{c.source} ({c.confidence} confidence, {c.origin})")))
 

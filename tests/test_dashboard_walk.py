@@ -170,6 +170,11 @@ async def test_bidi_zero_width_and_controls_never_reach_the_screen(catalog_path,
         return "\n".join(parts)
 
     app = app_for(store, catalog, tmp_path)
+    from tracker import assess
+
+    assess.record(store, catalog, "test-treaty", "participants",
+                  "Many \u202eevil\u202c \u200bzw \x9b2J \x1b[31mred", as_of="2026-11",
+                  source="https://example.org/p", confidence="low", note=None, author="ana")
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         await app.push_screen(DetailScreen("test-treaty"))
@@ -185,6 +190,16 @@ async def test_bidi_zero_width_and_controls_never_reach_the_screen(catalog_path,
         app.notify("written to /tmp/\u202eevil\u200b\x9b/latest.md")
         await pilot.pause()
         assert not any(bad.search(t) for t in toasts(app))
+        await pilot.press("3")  # a change to a hostile value, in the Trends preview
+        await settle(pilot)
+        changes = app.screen.query_one("#changes", DataTable)
+        key = next(k for k, c in app.screen.changes.items() if "evil" in c.new)
+        changes.focus()
+        changes.move_cursor(row=changes.get_row_index(key))
+        await settle(pilot)
+        preview = str(app.screen.query_one("#preview", Static).render())
+        assert "Change:" in preview and "evil" in preview
+        assert not bad.search(preview), [c for c in bad.findall(preview)]
 
 
 SECOND_TREATY = """\
