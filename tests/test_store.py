@@ -308,3 +308,20 @@ def test_a_read_only_store_that_cannot_be_read_says_what_to_do(tmp_path, catalog
         Store.open(path, clock=lambda: FROZEN)
     assert said in str(error.value) and "reads work" not in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def test_a_catalog_value_the_catalog_dropped_reads_as_withdrawn_by_the_catalog(tmp_path, catalog):
+    """The sync withdraws a catalog value the catalog no longer lists and records no name:
+    the history says the catalog withdrew it, never 'by None'."""
+    import io
+
+    from tracker import reports
+
+    store = Store.open(_v1_store(tmp_path / "old.db"), clock=lambda: FROZEN)
+    sync(store, catalog)
+    out = io.StringIO()
+    reports.history(store.reader, out, "pace-mismatch", "severity", "table")
+    withdrawn = [line for line in out.getvalue().splitlines() if "(withdrawn)" in line]
+    assert withdrawn and all("by the catalog" in line for line in withdrawn), out.getvalue()
+    assert "None" not in out.getvalue()
+    store.close()

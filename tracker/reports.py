@@ -280,11 +280,14 @@ def history_value(o: dict) -> str:
 
 
 def history_note(o: dict) -> str:
-    """An observation's note as a history shows it: who withdrew it, when and why."""
+    """An observation's note as a history shows it: who withdrew it, when and why. A
+    catalog value the catalog no longer lists is withdrawn by the sync, which records no
+    name: the catalog withdrew it."""
     if not o.get("withdrawn_at"):
         return o["note"] or ""
     why = f": {o['withdrawn_note']}" if o.get("withdrawn_note") else ""
-    return (f"withdrawn {o['withdrawn_at'][:10]} by {o['withdrawn_by']}{why}"
+    who = o.get("withdrawn_by") or ("the catalog" if o.get("origin") == "catalog" else "")
+    return (f"withdrawn {o['withdrawn_at'][:10]}{f' by {who}' if who else ''}{why}"
             + (f" ({o['note']})" if o["note"] else ""))
 
 
