@@ -266,3 +266,20 @@ def test_a_slow_read_does_not_make_a_fresh_catalog_look_settled(tmp_path, monkey
     loaded, problems = catalog_pkg.check_catalog(path)
     assert not problems
     assert loaded.stamp is None
+
+
+@pytest.mark.parametrize("typed", ["\u202egpai", "gpai\x7f", "GPAI\u00ad", "g\u200bpai",
+                                   "\u2066cets-225\u2069"])
+def test_an_id_pasted_with_an_invisible_character_names_that_indicator(synced, typed):
+    """What cleaning leaves is what the user sees; an id that reads as one is that one,
+    never 'matches several indicators' naming a text the user did not type."""
+    from tracker.search import find_indicator
+    from tracker.store import Store
+
+    db, _ = synced
+    store = Store.open(db)
+    try:
+        assert find_indicator(store.reader, typed) == \
+            "".join(c for c in typed if c.isprintable() and c not in "\u00ad").lower()
+    finally:
+        store.close()

@@ -203,6 +203,10 @@ def find_indicator(db: Database, text: str) -> str:
     """
     if db.execute("SELECT 1 FROM indicators WHERE id = ?", [text]).fetchone():
         return text  # an id as typed: one lookup, no names or aliases read
+    typed, text = text, clean(text)  # an invisible character pasted with it names nothing
+    if text != typed and db.execute("SELECT 1 FROM indicators WHERE id = ?",
+                                    [text]).fetchone():
+        return text
     rows = [(i, n or "", json.loads(a or "[]")) for i, n, a in
             db.execute("SELECT id, name, aliases FROM indicators ORDER BY position, id")]
     key = " ".join(text.split()).casefold()
@@ -223,7 +227,7 @@ def find_indicator(db: Database, text: str) -> str:
                 break
         if len(found) == 1:
             return found[0]
-    typed = " ".join(text.split())
+    typed = " ".join(typed.split())
     shown = clean(typed)
     if found:
         import shlex
