@@ -126,12 +126,19 @@ class TablesScreen(DataScreen):
         self.data = data
         self.reading = set()
         options = self.query_one("#categories", OptionList)
-        if options.option_count != len(data.categories):
-            options.clear_options()
-            options.add_options([Option(one_line(c["title"]), id=c["id"]) for c in data.categories])
-            options.highlighted = 0
-        if not self.category and data.categories:
-            self.category = data.categories[0]["id"]
+        listed = [(c["id"], one_line(c["title"])) for c in data.categories]
+        ids = [i for i, _ in listed]
+        if self.category not in ids:  # first shown, or its category gone from the catalog
+            self.category = ids[0] if ids else ""
+            self.sort_column, self.sort_reverse = "name", False
+        if [(o.id, str(o.prompt)) for o in options.options] != listed:
+            # The catalog changed (another process synced it): the list follows, and the
+            # table in view stays, with its sort and filter.
+            with options.prevent(OptionList.OptionHighlighted):
+                options.clear_options()
+                options.add_options([Option(title, id=i) for i, title in listed])
+                if ids:
+                    options.highlighted = ids.index(self.category)
         self.draw()
 
     @property

@@ -40,3 +40,33 @@ async def test_a_table_whose_read_failed_is_read_again_when_chosen_again(store, 
         assert table(app, "#rows").get_row("test-treaty")
         assert not screen.query("#load-error")  # the store reads again: the line goes
         assert "Mechanisms" in str(screen.query_one("#table-title", Static).render())
+
+
+async def test_a_catalog_synced_meanwhile_keeps_the_table_in_view_and_its_sort(store, catalog,
+                                                                               tmp_path):
+    """Another process syncs a catalog with a new category and a renamed one: the list
+    follows it, and the table in view stays where it was, sorted as it was."""
+    from textual.widgets import OptionList
+
+    app = make_app(store, catalog, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2", "right_square_bracket")  # mechanisms
+        await settle(pilot)
+        await pilot.press("s")  # sorted by name, descending
+        screen = app.screen
+        assert (screen.category, screen.sort_column, screen.sort_reverse) == \
+            ("mechanisms", "name", True)
+        with store.transaction() as db:  # what a sync of the changed catalog writes
+            db["categories"].insert({"id": "aaa", "title": "A new table", "position": -1})
+            db.execute("UPDATE categories SET title = 'Mechanisms renamed' "
+                       "WHERE id = 'mechanisms'")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        options = screen.query_one("#categories", OptionList)
+        assert [str(o.prompt) for o in options.options] == \
+            ["A new table", "Obstacles", "Mechanisms renamed"]
+        assert options.highlighted == 2
+        assert (screen.category, screen.sort_column, screen.sort_reverse) == \
+            ("mechanisms", "name", True)
+        assert table(app, "#rows").get_row("test-treaty")
+        assert "Mechanisms renamed" in str(screen.query_one("#table-title", Static).render())
