@@ -3,7 +3,7 @@
 
 The screen shows, for the first category (by position), each live indicator's name, each
 field's current value with the arrow of its latest move in the window, the latest as-of
-date among its values and the lowest confidence, sorted by name. The floor reads each
+date among its values and the weakest confidence, sorted by name. The floor reads each
 field's claims newest first on the history index, once: the first claim is the current
 value, the walk down to the first different value gives the arrow. Like the other floors
 it assumes the benchmark store's data (ASCII text, no mechanisms table first); the suite
@@ -78,6 +78,6 @@ def first_table(conn: sqlite3.Connection, since: str) -> list[list[str]]:
             if field in shown:
                 values[field] = current[1] + (f" {ARROWS[move]}" if move else "")
         rows.append([name, *(values.get(f[0], "") for f in fields), max(dates, default=""),
-                     min(confidences, key=CONFIDENCE.index, default="")])
+                     max(confidences, key=CONFIDENCE.index, default="")])
     rows.sort(key=lambda r: r[0].casefold())
     return rows

@@ -224,7 +224,8 @@ class TablesScreen(DataScreen):
                 cur = r.values.get(f["field"])
                 values.append(valued(cur.value, f, part.moves.get((r.id, f["field"])))
                               if cur else cell(""))
-            confidence = min((v.confidence for v in r.values.values()),
+            # The row's weakest confidence: a row is as sure as its least sure value.
+            confidence = max((v.confidence for v in r.values.values()),
                              key=("high", "medium", "low").index, default="")
             extra = [cell(part.fits.get(r.id, ""))] if fit else []
             table.add_row(cell(r.name), *extra, *values, cell(r.as_of), cell(confidence),

@@ -70,3 +70,19 @@ async def test_a_catalog_synced_meanwhile_keeps_the_table_in_view_and_its_sort(s
             ("mechanisms", "name", True)
         assert table(app, "#rows").get_row("test-treaty")
         assert "Mechanisms renamed" in str(screen.query_one("#table-title", Static).render())
+
+
+async def test_a_rows_confidence_is_its_weakest_values(store, catalog, tmp_path):
+    from tracker import queries
+
+    app = make_app(store, catalog, tmp_path)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await pilot.press("2", "right_square_bracket")
+        await settle(pilot)
+        rows = table(app, "#rows")
+        for row in queries.rows(store.reader, "mechanisms"):
+            levels = {v.confidence for v in row.values.values()}
+            weakest = next(c for c in ("low", "medium", "high") if c in levels)
+            assert rows.get_row(row.id)[-1].plain == weakest, row.id
+        assert any(len({v.confidence for v in r.values.values()}) > 1
+                   for r in queries.rows(store.reader, "mechanisms"))
