@@ -58,8 +58,11 @@ def named(change, width: int) -> str:
     the field (or the party of a membership change) stays readable."""
     label = one_line(change.label)
     room = width - cell_len(label) - 3
-    if room < 8:  # too narrow for both: whole, and the cell ends in "…" where cut
-        return f"{one_line(change.name)} · {label}"
+    if room < 8:
+        # Too narrow for both (a long name and a party's): the field keeps 14 columns, the
+        # start of a party's name, so the rows of one ledger still tell apart; the
+        # indicator has what is left, and the cell ends in "…" where the field is cut.
+        room = max(4, width - 3 - min(cell_len(label), 14))
     return f"{shorten(change.name, room)} · {label}"
 
 
@@ -123,7 +126,11 @@ class TrendsScreen(DataScreen):
         table.clear(columns=True)
         wide = self.size.width >= WIDE
         # The note ("Why") gets the largest share, so the reason stays beside the change.
-        rest = max(48, self.size.width - 10 - 9 - 2 * 6 - 2 - (2 * 8 + 30 if wide else 0))
+        # The width left for the three text columns: the screen's, less the fixed columns
+        # (As of, Trend; when wide also Conf. and Source), two columns of padding each
+        # and the table's edges, and the scrollbar.
+        fixed = 10 + 9 + (6 + 24 if wide else 0)
+        rest = max(48, self.size.width - fixed - 2 * (7 if wide else 5) - 2 - 2)
         name, change = rest * 3 // 10, rest // 4
         # What a column does not need goes to the others: the changes' own text first,
         # then the note.
