@@ -10,6 +10,7 @@ from textual.widgets import Input, Static
 
 from tracker.at import parse_at
 from tracker.errors import TrackerError
+from screens.plain import Plain
 
 
 class AtDateScreen(ModalScreen[str | None]):
@@ -31,11 +32,11 @@ class AtDateScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Show the store as it stood at the end of a date: only what was "
+            yield Plain("Show the store as it stood at the end of a date: only what was "
                          "dated and recorded by then. Empty: today.", markup=False)
             yield Input(value=self.current or "", id="at-input",
                         placeholder="YYYY, YYYY-MM or YYYY-MM-DD; empty: today")
-            yield Static("", id="at-error", markup=False)
+            yield Plain("", id="at-error", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()

@@ -18,6 +18,7 @@ from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines
 from screens.footer import KeyFooter
+from screens.plain import Plain
 
 
 @dataclass
@@ -45,11 +46,11 @@ class CalendarScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield NavBar("calendar")
         with Vertical():
-            yield Static(id="coming-title", classes="section", markup=False)
+            yield Plain(id="coming-title", classes="section", markup=False)
             yield DataTable(id="coming", cursor_type="row", zebra_stripes=True)
-            yield Static("Timeline (newest first)", classes="section", markup=False)
+            yield Plain("Timeline (newest first)", classes="section", markup=False)
             yield DataTable(id="past", cursor_type="row", zebra_stripes=True)
-        yield Static(id="preview", classes="preview", markup=False)
+        yield Plain(id="preview", classes="preview", markup=False)
         yield KeyFooter()
 
     def fetch(self, store: Store) -> Calendar:

@@ -19,6 +19,7 @@ from textual_plotext import PlotextPlot
 
 from tracker.series import Chart, Series
 from tracker.text import clean
+from screens.plain import Plain
 
 COLORS = ("cyan", "orange", "green", "magenta", "blue")
 THRESHOLD_COLOR = "red"
@@ -169,7 +170,7 @@ class ChartPanel(Vertical):
         self.chart, self.chart_height = chart, height
 
     def compose(self) -> ComposeResult:
-        yield Static(caption(self.chart), classes="chart-caption", markup=False)
+        yield Plain(caption(self.chart), classes="chart-caption", markup=False)
         plot = TimeChart(self.chart)
         if self.chart_height is None:
             self.styles.height = "1fr"

@@ -21,6 +21,7 @@ from screens.nav import NavBar
 from screens.cells import ROLE_STYLES, add_columns, cell, lines, valued
 from screens.charts import ChartPanel
 from screens.footer import KeyFooter
+from screens.plain import Plain
 
 
 CRITERION_STYLES = {"yes": "green", "partly": "yellow", "no": "red", "unknown": "dim"}
@@ -78,19 +79,19 @@ class DetailScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield NavBar(self.app.current_mode)
         with VerticalScroll(id="detail"):
-            yield Static(id="title", classes="title", markup=False)
-            yield Static(id="about", markup=False)
-            yield Static(id="criteria-title", classes="section", markup=False)
-            yield Static(id="criteria", markup=False)
-            yield Static("Current values", classes="section", markup=False)
-            yield Static(id="current", markup=False)
+            yield Plain(id="title", classes="title", markup=False)
+            yield Plain(id="about", markup=False)
+            yield Plain(id="criteria-title", classes="section", markup=False)
+            yield Plain(id="criteria", markup=False)
+            yield Plain("Current values", classes="section", markup=False)
+            yield Plain(id="current", markup=False)
             yield Vertical(id="plots")  # scrolled with the page, not on its own
-            yield Static("History", classes="section", markup=False)
+            yield Plain("History", classes="section", markup=False)
             yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
-            yield Static(id="preview", classes="preview", markup=False)
-            yield Static(id="members-title", classes="section", markup=False)
+            yield Plain(id="preview", classes="preview", markup=False)
+            yield Plain(id="members-title", classes="section", markup=False)
             yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
-            yield Static("Events", id="events-title", classes="section", markup=False)
+            yield Plain("Events", id="events-title", classes="section", markup=False)
             yield DataTable(id="events", cursor_type="row")
         yield KeyFooter()
 

@@ -17,6 +17,7 @@ from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines
 from screens.footer import KeyFooter
+from screens.plain import Plain
 
 
 @dataclass
@@ -39,11 +40,11 @@ class ExplainScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield NavBar(self.app.current_mode)
         with Vertical(id="explain"):
-            yield Static(id="figure-title", classes="title", markup=False)
-            yield Static(id="figure-note", markup=False)
-            yield Static(id="items-title", classes="section", markup=False)
+            yield Plain(id="figure-title", classes="title", markup=False)
+            yield Plain(id="figure-note", markup=False)
+            yield Plain(id="items-title", classes="section", markup=False)
             yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
-            yield Static(id="item", classes="preview", markup=False)
+            yield Plain(id="item", classes="preview", markup=False)
         yield KeyFooter()
 
     def fetch(self, store: Store) -> Explained:

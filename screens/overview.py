@@ -19,6 +19,7 @@ from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines, trend
 from screens.footer import KeyFooter
+from screens.plain import Plain
 
 LATEST = 200
 """How many of the newest changes the overview lists (the table fills the rows it has and
@@ -88,14 +89,14 @@ class OverviewScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield NavBar("overview")
         with Vertical(id="overview"):
-            yield Static(id="status", markup=False)
-            yield Static("Headline figures", id="figures-title", classes="section",
+            yield Plain(id="status", markup=False)
+            yield Plain("Headline figures", id="figures-title", classes="section",
                          markup=False)
             yield DataTable(id="figures", cursor_type="row", zebra_stripes=True)
             yield Horizontal(id="headline-charts")
-            yield Static("Latest changes", id="latest-title", classes="section", markup=False)
+            yield Plain("Latest changes", id="latest-title", classes="section", markup=False)
             yield DataTable(id="latest", cursor_type="row", zebra_stripes=True)
-            yield Static(id="preview", classes="preview", markup=False)
+            yield Plain(id="preview", classes="preview", markup=False)
         yield KeyFooter()
 
     def fetch(self, store: Store) -> Overview:

@@ -17,6 +17,7 @@ from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import ROLE_GLYPHS, ROLE_STYLES, cell, lines
 from screens.footer import KeyFooter
+from screens.plain import Plain
 
 PINNED = ("USA", "CHN")
 
@@ -91,11 +92,11 @@ class ParticipationScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield NavBar("participation")
-        yield Static(id="matrix-title", classes="section", markup=False)
+        yield Plain(id="matrix-title", classes="section", markup=False)
         # The party and its count stay in view while the cursor moves right.
         yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True, fixed_columns=2)
-        yield Static(id="preview", classes="preview", markup=False)
-        yield Static(id="legend", markup=False)
+        yield Plain(id="preview", classes="preview", markup=False)
+        yield Plain(id="legend", markup=False)
         yield KeyFooter()
 
     def fetch(self, store: Store) -> Matrix:

@@ -22,6 +22,7 @@ from screens.base import DataScreen
 from screens.cells import ROLE_STYLES, cell, lines
 from screens.nav import NavBar
 from screens.footer import KeyFooter
+from screens.plain import Plain
 
 TABLES = ("mechanisms", "left", "treaties", "ledger", "events")
 
@@ -62,12 +63,12 @@ class PartyScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield NavBar(self.app.current_mode)
         with VerticalScroll(id="party"):
-            yield Static(id="party-title", classes="title", markup=False)
-            yield Static(id="party-about", markup=False)
+            yield Plain(id="party-title", classes="title", markup=False)
+            yield Plain(id="party-about", markup=False)
             for name in TABLES:
-                yield Static(id=f"{name}-title", classes="section", markup=False)
+                yield Plain(id=f"{name}-title", classes="section", markup=False)
                 yield DataTable(id=name, cursor_type="row", zebra_stripes=True)
-        yield Static(id="preview", classes="preview", markup=False)
+        yield Plain(id="preview", classes="preview", markup=False)
         yield KeyFooter()
 
     def fetch(self, store: Store) -> Profile | None:

@@ -20,6 +20,7 @@ from screens.cells import add_columns, cell, lines
 from screens.faults import log, one_line
 from screens.nav import NavBar
 from screens.footer import KeyFooter
+from screens.plain import Plain
 
 
 class ReviewScreen(DataScreen):
@@ -42,9 +43,9 @@ class ReviewScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield NavBar("review")
-        yield Static(id="review-title", classes="section", markup=False)
+        yield Plain(id="review-title", classes="section", markup=False)
         yield DataTable(id="proposals", cursor_type="row", zebra_stripes=True)
-        yield Static(id="preview", classes="preview", markup=False)
+        yield Plain(id="preview", classes="preview", markup=False)
         yield KeyFooter()
 
     def fetch(self, store: Store) -> list[dict]:

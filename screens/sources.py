@@ -12,6 +12,7 @@ from screens.base import DataScreen
 from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines
 from screens.footer import KeyFooter
+from screens.plain import Plain
 
 STATUS_STYLES = {"ok": "green", "stale": "yellow", "never run": "dim"}
 
@@ -21,9 +22,9 @@ class SourcesScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield NavBar("sources")
-        yield Static(id="sources-title", classes="section", markup=False)
+        yield Plain(id="sources-title", classes="section", markup=False)
         yield DataTable(id="sources", cursor_type="row", zebra_stripes=True)
-        yield Static(id="preview", classes="preview", markup=False)
+        yield Plain(id="preview", classes="preview", markup=False)
         yield KeyFooter()
 
     def fetch(self, store: Store) -> list[dict]:

@@ -20,6 +20,7 @@ from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines, valued
 from screens.sorting import BLANK, RANKED, ordered, rank
 from screens.footer import KeyFooter
+from screens.plain import Plain
 
 
 @dataclass
@@ -106,9 +107,9 @@ class TablesScreen(DataScreen):
         with Horizontal():
             yield OptionList(id="categories", markup=False)
             with Vertical(id="table-pane"):
-                yield Static(id="table-title", classes="section", markup=False)
+                yield Plain(id="table-title", classes="section", markup=False)
                 yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
-                yield Static(id="preview", classes="preview", markup=False)
+                yield Plain(id="preview", classes="preview", markup=False)
         yield KeyFooter()
 
     def fetch(self, store: Store) -> Tables:

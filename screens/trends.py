@@ -21,6 +21,7 @@ from screens.nav import NavBar
 from screens.cells import add_columns, cell, lines, trend
 from screens.sorting import ordered, rank
 from screens.footer import KeyFooter
+from screens.plain import Plain
 
 SORTS = {
     "as_of": ("date", lambda c: rank(trends.pad(c.as_of), None)),
@@ -84,10 +85,10 @@ class TrendsScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield NavBar("trends")
-        yield Static(id="trends-title", classes="section", markup=False)
+        yield Plain(id="trends-title", classes="section", markup=False)
         yield Input(placeholder="Filter names, values, sources (Esc clears)", id="filter")
         yield DataTable(id="changes", cursor_type="row", zebra_stripes=True)
-        yield Static(id="preview", classes="preview", markup=False)
+        yield Plain(id="preview", classes="preview", markup=False)
         yield KeyFooter()
 
     def fetch(self, store: Store) -> Trends:

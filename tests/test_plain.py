@@ -1,0 +1,75 @@
+"""Every screen shows text from the store and the catalog through one inert widget."""
+
+from __future__ import annotations
+
+import re
+
+from rich.text import Text
+from textual.widgets import Static
+
+from screens.plain import inert
+from test_dashboard import make_app, settle
+
+HOSTILE = "\u202eRLO\u200bZW\u00adSH\x1b[31mRED\x1b[0m\x9bC1\x7fDEL\x1b]2;PWNED\x07\u2066ISO"
+RAW = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u00ad\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def test_inert_strips_hostile_characters_and_keeps_styles_in_place():
+    from tracker.text import clean
+
+    assert inert(f"a{HOSTILE}b") == clean(f"a{HOSTILE}b")
+    assert not RAW.search(inert(f"a{HOSTILE}b"))
+    styled = Text("ok ")
+    styled.append("bad\u202ered\u200b", style="red")
+    styled.append(" end", style="bold")
+    kept = inert(styled)
+    assert kept.plain == "ok badred end"
+    styles = [""] * len(kept.plain)  # each character's style
+    for span in kept.spans:
+        for i in range(span.start, span.end):
+            styles[i] = str(span.style)
+    assert styles == [""] * 3 + ["red"] * 6 + ["bold"] * 4
+    plain = Text("nothing to do", style="dim")
+    assert inert(plain) is plain
+    assert inert(3) == 3
+
+
+def _shown(app) -> str:
+    return "\n".join(str(s.render()) for s in app.screen.query(Static))
+
+
+async def test_a_group_name_and_a_proposal_reach_no_screen_raw(store, catalog_path, tmp_path):
+    from tracker.catalog import load_catalog
+
+    text = catalog_path.read_text().replace("name: Group of Seven",
+                                            f'name: "Group of Seven {HOSTILE}"'.replace(
+                                                "\x1b", "\\e").replace("\x07", "\\a")
+                                            .replace("\x9b", "\\x9b").replace("\x7f", "\\x7f"))
+    catalog_path.write_text(text)
+    catalog = load_catalog(catalog_path)
+    app = make_app(store, catalog, tmp_path)
+    with store.transaction() as db:
+        run_id = store.start_run("refresh", "x")
+        db["proposals"].insert({
+            "source_id": "wikidata", "run_id": run_id, "kind": "observation",
+            "indicator_id": "pace-mismatch", "field": "mechanism", "value": f"V{HOSTILE}",
+            "as_of": "2026-01", "source_url": "https://example.org/p", "confidence": "low",
+            "reason": "manual source", "status": "pending", "created_at": "2026-11-01"})
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        for _ in range(6):  # each group in turn, the G7 among them
+            if "Group of Seven" in _shown(app):
+                break
+            await pilot.press("g")
+            await settle(pilot)
+        shown = _shown(app)
+        assert "Group of Seven" in shown
+        assert not RAW.search(shown), RAW.findall(shown)
+        await pilot.press("7")
+        await settle(pilot)
+        await pilot.press("a")  # asks once: the line names what would be recorded
+        await settle(pilot)
+        shown = _shown(app)
+        assert "Press a again" in shown and "VRLO" in shown
+        assert not RAW.search(shown), RAW.findall(shown)
