@@ -33,8 +33,12 @@ class DataScreen(Screen):
         # Paint the screen first, then read: a heavy read never delays the first frame.
         self.call_after_refresh(self.reload)
 
+    unread = False
+    """The last read of the screen's data failed: it is read again when the screen is
+    shown again (as well as on ctrl+r and on the next change to the store)."""
+
     def on_screen_resume(self) -> None:
-        if self in self.app.stale:
+        if self in self.app.stale or self.unread:
             self.app.stale.discard(self)
             self.reload()
 
@@ -55,7 +59,9 @@ class DataScreen(Screen):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
         data = self.read(self.fetch)
-        if data is not None:
+        if data is None:
+            self.unread = True
+        else:
             self.call_later(self._loaded, data)
 
     def read(self, fetch: Callable[[Store], Any]) -> Any:
@@ -83,6 +89,7 @@ class DataScreen(Screen):
             return None
 
     def _loaded(self, data: Any) -> None:
+        self.unread = False
         self.failed(None)
         kept = keep_cursors(self)
         self.loaded = data

@@ -86,3 +86,32 @@ async def test_a_rows_confidence_is_its_weakest_values(store, catalog, tmp_path)
             assert rows.get_row(row.id)[-1].plain == weakest, row.id
         assert any(len({v.confidence for v in r.values.values()}) > 1
                    for r in queries.rows(store.reader, "mechanisms"))
+
+
+async def test_a_screen_whose_first_read_failed_is_read_again_when_shown_again(
+        store, catalog, tmp_path, monkeypatch):
+    """Not only Tables' categories: any screen whose read failed reads again when it is
+    shown again, without ctrl+r."""
+    from screens.trends import TrendsScreen
+
+    fetch = TrendsScreen.fetch
+    failures = []
+
+    def flaky(self, reading):
+        if not failures:
+            failures.append(1)
+            raise OSError("unable to open database file")
+        return fetch(self, reading)
+
+    monkeypatch.setattr(TrendsScreen, "fetch", flaky)
+    app = make_app(store, catalog, tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        title = app.screen.query_one("#trends-title", Static)
+        assert failures and app.screen.query("#load-error")
+        assert not str(title.render()).strip()  # nothing read, nothing said
+        await pilot.press("1", "3")  # away and back: read again
+        await settle(pilot)
+        assert not app.screen.query("#load-error")
+        assert "since" in str(title.render())
