@@ -295,7 +295,15 @@ class TrackerApp(Refreshing, App):
         """Open ``url`` in a browser; when none can be opened, copy it to the clipboard
         (OSC 52, which most terminals honour) and show it whole."""
         from screens.links import open_in_browser
+        from tracker.values import web_url
 
+        try:
+            web_url(url)  # a store written before a source was checked so may hold others
+        except ValueError:
+            self.call_later(self.notify, "Not opened or copied: the link holds invisible or "
+                            "control characters, so it is not the one shown", severity="error",
+                            timeout=8)
+            return
         if self.is_web:  # served: the colleague's browser tab opens it, not this machine
             self.call_later(self.open_url, url)
             self.call_later(self.notify, f"Asked the browser to open {url}", timeout=4)

@@ -176,7 +176,11 @@ def test_whole_numbers_are_counts(run, value, stored):
 @pytest.mark.parametrize("url", ["https://x y", "https://", "http://", "javascript:alert(1)",
                                  "ftp://example.org/a", "https://exa mple.org/",
                                  "https://example.org/\nx", "https://a.org:99999/",
-                                 "https://-bad-.org/", "example.org/page", "data:text/html,x"])
+                                 "https://-bad-.org/", "example.org/page", "data:text/html,x",
+                                 # the link shown would not be the one opened
+                                 "https://ex.org/a\u202eb", "https://ex.org/a\u200bb",
+                                 "https://ex.org/a\u00adb", "https://ex.org/a\x9bb",
+                                 "https://ex.org/a\x7fb", "https://ex.org/\u2066a\u2069"])
 def test_a_source_is_a_url_that_parses(run, url):
     run("list")
     result = run("set", "test-treaty", "participant_count", "5", "--source", url)

@@ -73,3 +73,21 @@ async def test_a_group_name_and_a_proposal_reach_no_screen_raw(store, catalog_pa
         shown = _shown(app)
         assert "Press a again" in shown and "VRLO" in shown
         assert not RAW.search(shown), RAW.findall(shown)
+
+
+async def test_a_stored_link_with_invisible_characters_is_neither_opened_nor_copied(
+        store, catalog, tmp_path, monkeypatch):
+    """A store written before sources were checked may hold such a link: the one shown
+    (cleaned) would not be the one opened."""
+    opened = []
+    monkeypatch.setattr("screens.links.open_in_browser", lambda url: opened.append(url))
+    app = make_app(store, catalog, tmp_path)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        app.open_link("https://ex.org/a\u202eb\u200bc")
+        await settle(pilot)
+        assert opened == [] and not app.clipboard
+        assert any("Not opened or copied" in n.message for n in app._notifications)
+        app.open_link("https://example.org/fine")
+        await settle(pilot)
+        assert opened == ["https://example.org/fine"]

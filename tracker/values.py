@@ -15,6 +15,7 @@ import re
 from urllib.parse import urlsplit
 
 from tracker.dates import not_after, parse_partial
+from tracker.text import is_plain
 
 MAX_COUNT = 10**12
 """A count above this is a typing slip, not a number of parties or documents."""
@@ -64,9 +65,11 @@ def web_url(text: str) -> str:
     Raises:
         ValueError: anything else (``https://x y``, ``javascript:...``, ``https://``).
     """
-    allowed = "allowed: an http:// or https:// URL with a host name and no spaces"
-    if not isinstance(text, str) or any(c.isspace() or ord(c) < 32 or ord(c) == 127
-                                        for c in text):
+    allowed = ("allowed: an http:// or https:// URL with a host name, no spaces and no "
+               "invisible or control characters")
+    # A bidi override or a zero-width character would make the link shown, copied and
+    # opened differ from the one read (tracker.text.HOSTILE, the one rule).
+    if not isinstance(text, str) or any(c.isspace() for c in text) or not is_plain(text):
         raise ValueError(f"{text!r} is not a URL ({allowed})")
     try:
         parts = urlsplit(text)
