@@ -16,6 +16,18 @@ def default_log_path() -> Path:
     return user_log_path("tracker", appauthor=False) / "dashboard.log"
 
 
+class Inert(logging.Formatter):
+    """Log lines with every hostile character escaped (``\\x1b``, ``\\u202e``): a store's
+    path or a value in a traceback must not replay an escape sequence when the log is read
+    in a terminal. Newlines and tabs stay."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        from tracker.text import _HOSTILE
+
+        return _HOSTILE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"),
+                            super().format(record))
+
+
 def start_log(path: Path | None) -> Path | None:
     """Send the dashboard's errors to ``path``; None (or a path that cannot be written) logs
     nowhere: a log must never be the reason the dashboard cannot start."""
@@ -32,7 +44,7 @@ def start_log(path: Path | None) -> Path | None:
     except OSError:
         log.addHandler(logging.NullHandler())
         return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    handler.setFormatter(Inert("%(asctime)s %(levelname)s %(message)s"))
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     return path

@@ -24,6 +24,7 @@ def _isolated(monkeypatch, tmp_path):
     monkeypatch.delenv("TRACKER_CATALOG", raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))  # no user config file
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))  # nor the user's log
     for name in ("TRACKER_CONFIG", "TRACKER_CONTACT", "TRACKER_WINDOW", "TRACKER_EXPORT_DIR",
                  "TRACKER_THEME", "TRACKER_WATCH", "FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE"):
         monkeypatch.delenv(name, raising=False)

@@ -91,3 +91,19 @@ async def test_a_stored_link_with_invisible_characters_is_neither_opened_nor_cop
         app.open_link("https://example.org/fine")
         await settle(pilot)
         assert opened == ["https://example.org/fine"]
+
+
+def test_the_dashboard_log_replays_no_escape_sequence(tmp_path):
+    import logging
+
+    from screens.faults import log, start_log
+
+    path = start_log(tmp_path / "dashboard.log")
+    try:
+        log.error("reading /tmp/p\u202eRLO\x1b]2;PWN\x07X/store.db\nnext line")
+    finally:
+        start_log(None)
+    text = path.read_text(encoding="utf-8")
+    assert "\\u202e" in text and "\\x1b]2;PWN\\x07" in text and "\nnext line" in text
+    assert not RAW.search(text.replace("\n", ""))
+    assert logging.getLogger("tracker.dashboard").handlers
