@@ -305,7 +305,7 @@ def list_text(conn: sqlite3.Connection) -> str:
             also.append(value)
     out = []
     fits = _fits(conn)
-    for cat, title in conn.execute("SELECT id, title FROM categories ORDER BY position")\
+    for cat, title in conn.execute("SELECT id, title FROM categories WHERE position IS NOT NULL ORDER BY position")\
             .fetchall():
         fields = conn.execute("SELECT field, label FROM fields WHERE category_id = ? "
                               "ORDER BY position", [cat]).fetchall()

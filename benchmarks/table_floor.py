@@ -26,7 +26,7 @@ CONFIDENCE = ("high", "medium", "low")
 
 def categories(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     """(id, title) of each category, in the catalog's order."""
-    return conn.execute("SELECT id, title FROM categories ORDER BY position").fetchall()
+    return conn.execute("SELECT id, title FROM categories WHERE position IS NOT NULL ORDER BY position").fetchall()
 
 
 def _walk(conn: sqlite3.Connection, ind: str, field: str, since: str, scale):

@@ -99,7 +99,7 @@ class DetailScreen(DataScreen):
         ind = queries.indicator(store.db, self.indicator_id)
         if ind is None:
             return Detail(None)
-        cats = {c["id"]: c for c in queries.categories(store.db)}
+        cats = {c["id"]: c for c in queries.categories(store.db, dropped=True)}
         [row] = queries.rows(store.db, ids=[self.indicator_id], retired=True)
         head, entries = queries.ledger(store.db, self.indicator_id)
         history = queries.history(store.db, self.indicator_id)

@@ -130,6 +130,9 @@ class TablesScreen(DataScreen):
         listed = [(c["id"], one_line(c["title"])) for c in data.categories]
         ids = [i for i, _ in listed]
         if self.category not in ids:  # first shown, or its category gone from the catalog
+            if self.category:
+                self.notify(f"The table {self.category!r} is no longer in the catalog; "
+                            "showing the first.", timeout=6, markup=False)
             self.category = ids[0] if ids else ""
             self.sort_column, self.sort_reverse = "name", False
         if [(o.id, str(o.prompt)) for o in options.options] != listed:

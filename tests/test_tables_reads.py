@@ -115,3 +115,36 @@ async def test_a_screen_whose_first_read_failed_is_read_again_when_shown_again(
         await settle(pilot)
         assert not app.screen.query("#load-error")
         assert "since" in str(title.render())
+
+
+async def test_a_category_the_catalog_dropped_leaves_the_list_and_the_view(store, catalog,
+                                                                           catalog_path,
+                                                                           tmp_path):
+    """Synced without one of its categories, the catalog's tables, lists and the screen
+    leave it out; a retired indicator of it still shows."""
+    import io
+    import re
+
+    from tracker import queries, reports
+    from tracker.catalog import load_catalog
+    from tracker.sync import sync
+
+    app = make_app(store, catalog, tmp_path)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press("2")  # obstacles, the first table
+        await settle(pilot)
+        text = catalog_path.read_text()  # the obstacles category and its two indicators
+        start, end = text.index("  - id: obstacles"), text.index("  - id: mechanisms")
+        kept = re.sub(r"  - id: (pace-mismatch|strategic-competition)\n(    .*\n)+", "",
+                      text[:start] + text[end:])
+        (tmp_path / "dropped.yaml").write_text(kept)
+        smaller = load_catalog(tmp_path / "dropped.yaml")
+        sync(store, smaller)
+        assert [c["id"] for c in queries.categories(store.reader)] == ["mechanisms"]
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert app.screen.category == "mechanisms"
+        assert any("no longer in the catalog" in n.message for n in app._notifications)
+        out = io.StringIO()
+        reports.show(store.reader, out, "pace-mismatch", "table")  # retired, still shown
+        assert "[retired" in out.getvalue() and "Obstacles" in out.getvalue()

@@ -133,7 +133,7 @@ def mechanisms(ctx: click.Context, incomplete: str) -> list[CompletionItem]:
 @_guarded
 def categories(ctx: click.Context, incomplete: str) -> list[CompletionItem]:
     """Category ids, with their titles."""
-    rows = _query(ctx, "SELECT id, title FROM categories ORDER BY position")
+    rows = _query(ctx, "SELECT id, title FROM categories WHERE position IS NOT NULL ORDER BY position")
     if rows is None:
         rows = [(c.get("id"), c.get("title")) for c in _catalog(ctx).get("categories") or []
                 if isinstance(c, dict) and c.get("id")]

@@ -28,7 +28,7 @@ def list_command(db: Any, out: TextIO, fmt: str, category: str | None = None,
     if show_categories:
         reports.categories(db, out, fmt)
         return
-    known = [r[0] for r in db.execute("SELECT id FROM categories ORDER BY position")]
+    known = [r[0] for r in db.execute("SELECT id FROM categories WHERE position IS NOT NULL ORDER BY position")]
     if category is not None and category not in known:
         raise TrackerError(f"--category: unknown category {category!r} "
                            f"(allowed: {', '.join(known)})")

@@ -49,9 +49,12 @@ class Row(NamedTuple):
         return max((c.as_of for c in self.values.values()), default="")
 
 
-def categories(db: Database) -> list[dict[str, Any]]:
-    """Categories in catalog order, each with its ordered fields and their scales."""
-    cats = [dict(r) for r in db.query("SELECT * FROM categories ORDER BY position")]
+def categories(db: Database, dropped: bool = False) -> list[dict[str, Any]]:
+    """The catalog's categories in its order, each with its ordered fields and their scales;
+    with ``dropped`` also those it no longer lists (no position: a retired indicator's)."""
+    cats = [dict(r) for r in db.query(
+        "SELECT * FROM categories" + ("" if dropped else " WHERE position IS NOT NULL")
+        + " ORDER BY position")]
     fields = db.query(
         "SELECT f.*, s.kind AS scale_kind, s.levels, s.unranked, s.better, s.unit, s.synonyms "
         "FROM fields f JOIN scales s ON s.id = f.scale_id ORDER BY f.category_id, f.position"

@@ -124,7 +124,7 @@ def show(db: Database, out: TextIO, indicator_id: str, fmt: str) -> None:
     ind = queries.indicator(db, indicator_id)
     assert ind is not None
     [row] = queries.rows(db, ids=[indicator_id], retired=True)
-    cats = {c["id"]: c for c in queries.categories(db)}
+    cats = {c["id"]: c for c in queries.categories(db, dropped=True)}
     fields = cats[ind["category_id"]]["fields"]
     events = queries.events_for(db, indicator_id)
     head, entries = queries.ledger(db, indicator_id)

@@ -83,6 +83,11 @@ def _definitions(db, catalog: Catalog) -> None:
         [{"id": c.id, "title": c.title, "description": c.description, "position": i}
          for i, c in enumerate(model.categories)], pk="id",
     )
+    # A category the catalog no longer lists keeps its row (its retired indicators still
+    # name it) without a position: the tables, lists and exports leave it out.
+    listed = [c.id for c in model.categories]
+    db.execute(f"UPDATE categories SET position = NULL WHERE position IS NOT NULL AND id NOT IN "
+               f"({', '.join('?' for _ in listed)})", listed)
     db["fields"].upsert_all(
         [{"category_id": c.id, "field": name, "label": f.label, "scale_id": f.scale,
           "position": i, "freshness": f.freshness, "description": f.description}
