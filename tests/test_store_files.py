@@ -284,3 +284,34 @@ def test_a_db_that_is_not_a_regular_file_is_refused_without_blocking(run, tmp_pa
     result = run("list")
     assert result.exit_code == 2
     assert "not a regular file" in _one_line(result.stderr)
+
+
+def test_wal_files_left_by_another_user_are_named_as_the_reason(tmp_path, catalog, monkeypatch):
+    """A reader who could not write the store but could write its folder leaves -wal and
+    -shm files the owner cannot write: the owner's write is refused naming them."""
+    import os
+
+    from tracker import assess
+    from tracker.errors import TrackerError
+    from tracker.store import Store
+    from tracker.sync import sync
+
+    path = tmp_path / "store.db"
+    store = Store.open(path, clock=lambda: FROZEN)
+    sync(store, catalog)
+    store.close()
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / f"store.db{suffix}").write_bytes(b"")
+    shm = str(tmp_path / "store.db-shm")
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if str(p) == shm and
+                        mode & os.W_OK else real(p, mode, **kw))
+    owner = Store.open(path, clock=lambda: FROZEN)
+    with pytest.raises(TrackerError) as error:
+        assess.record(owner, catalog, "pace-mismatch", "mechanism", "x", as_of="2026-11",
+                      source="https://example.org/a", confidence="low", note=None,
+                      author="ana")
+    message = str(error.value)
+    assert "store.db-shm belongs to" in message and "remove store.db-wal and store.db-shm" \
+        in message and "write access to the file and its folder" not in message
+    owner.close()

@@ -44,9 +44,12 @@ class ReadOnlyStore(TrackerError):
     """A write to a store opened read-only."""
 
     def __init__(self, path: str, why: str = "nothing was written") -> None:
+        from tracker.store import files
+
+        blocking = files.side_file_blocking(path) if path != ":memory:" else None
+        need = blocking or "writes need write access to the file and its folder"
         super().__init__(f"--db {path}: the store is read-only for this user ({why}); "
-                         "reads work, writes need write access to the file and its folder",
-                         EXIT_STORE)
+                         f"reads work, {need}", EXIT_STORE)
 
 
 def store_error(path: str, exc: sqlite3.DatabaseError) -> TrackerError:

@@ -67,6 +67,28 @@ def writable(path: str | Path) -> bool:
     return True
 
 
+def side_file_blocking(path: str | Path) -> str | None:
+    """The WAL file beside the store that this user cannot write although the store and its
+    folder are writable (left by another user who read the store), said in one phrase with
+    what to do; None when that is not why the store is read-only."""
+    base = Path(os.path.realpath(os.path.expanduser(str(path))))
+    if not base.exists() or not os.access(base, os.W_OK) or \
+            not os.access(base.parent, os.W_OK | os.X_OK):
+        return None
+    for suffix in ("-wal", "-shm"):
+        side = Path(f"{base}{suffix}")
+        if side.exists() and not os.access(side, os.W_OK):
+            try:
+                import pwd
+
+                owner = pwd.getpwuid(side.stat().st_uid).pw_name
+            except (ImportError, KeyError, OSError):
+                owner = "another user"
+            return (f"{side.name} belongs to {owner} and this user cannot write it; remove "
+                    f"{base.name}-wal and {base.name}-shm when no process has the store open")
+    return None
+
+
 def connect(path: str | Path, *, read_only: bool, timeout: float,
             check_same_thread: bool = True) -> sqlite3.Connection:
     """A connection to the file at ``path``: read-write (creating it), or read-only.
