@@ -132,3 +132,19 @@ def test_a_full_disk_is_exit_1_as_documented(run, tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "a full disk" in documented()[1]
     assert not (tmp_path / "brief.md").exists()
+
+
+@pytest.mark.parametrize("args, where", [
+    (["list", "--format", "xml"], "tracker list --help"),
+    (["show"], "tracker show --help"),
+    (["list", "--bogus"], "tracker list --help"),
+    (["search", "cets", "--limit", "0"], "tracker search --help"),
+    (["serve", "--port", "99999"], "tracker serve --help"),
+    (["--nope"], "tracker --help"),
+])
+def test_a_usage_mistake_is_one_line_naming_the_help_to_read(run, args, where):
+    result = run(*args, prog_name="tracker")
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and f"(see `{where}`)" in lines[0], \
+        result.output

@@ -117,10 +117,25 @@ class Env:
         return self._store
 
 
+def _one_line_usage(exc: click.UsageError) -> Failed:
+    """A usage error (a bad option, a missing argument, a value out of range) as one line
+    naming where to look, instead of click's usage block; the same exit code (2)."""
+    where = exc.ctx.command_path if exc.ctx is not None else "tracker"
+    return Failed(f"{exc.format_message().rstrip('.')} (see `{where} --help`)", exc.exit_code)
+
+
 class _Group(click.Group):
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:
+            raise _one_line_usage(exc) from None
+
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:  # a subcommand's, or a nested group's
+            raise _one_line_usage(exc) from None
         except TrackerError as exc:
             raise Failed(exc.message, exc.exit_code) from None
         except BrokenPipeError as exc:
