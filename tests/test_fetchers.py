@@ -224,3 +224,19 @@ def test_escape_sequences_in_fetched_text_are_removed(store, sources_catalog, fa
     refresh_wikidata_with(store, sources_catalog, fake, body)
     note = store.db.execute("SELECT note FROM memberships WHERE party = 'NOR'").fetchone()[0]
     assert "\x1b" not in note and "Norway" in note and "[bold]x[/bold]" in note
+
+
+def test_a_refresh_stopped_before_it_ended_is_marked_interrupted_by_the_next(store,
+                                                                          sources_catalog,
+                                                                          fake):
+    """q during a refresh, or a kill, leaves its run 'running'; the next refresh (the one
+    holding the lock) marks it interrupted, so no run stays 'running' forever."""
+    sync(store, sources_catalog)
+    with store.transaction():
+        stopped = store.start_run("refresh", sources_catalog.digest)
+        store.start_run("set")  # another kind, still open in this test: left alone
+    run(store, sources_catalog, fake)
+    statuses = dict(store.db.execute("SELECT id, status FROM runs").fetchall())
+    assert statuses[stopped] == "interrupted"
+    assert statuses[stopped + 1] == "running"
+    assert max(statuses) > stopped + 1 and statuses[max(statuses)] != "running"

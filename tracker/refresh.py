@@ -145,7 +145,12 @@ async def refresh(store: Store, catalog: Catalog, client: httpx.AsyncClient, *,
     run_end = loop.time() + run_deadline
     run_id = None
     if not dry_run:
-        with store.transaction():
+        with store.transaction() as db:
+            # A refresh stopped before it ended (q in the dashboard, a kill) left its run
+            # 'running'; only one refresh runs at a time (the caller holds the lock), so
+            # any other still marked so is not.
+            db.execute("UPDATE runs SET status = 'interrupted' WHERE kind = 'refresh' "
+                       "AND status = 'running' AND finished_at IS NULL")
             run_id = store.start_run("refresh", catalog.digest)
     hosts: dict[str, list[SourceDef]] = {}
     for source in sources:
