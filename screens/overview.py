@@ -91,7 +91,7 @@ class OverviewScreen(DataScreen):
         with Vertical(id="overview"):
             yield Plain(id="status", markup=False)
             yield Plain("Headline figures", id="figures-title", classes="section",
-                         markup=False)
+                        markup=False)
             yield DataTable(id="figures", cursor_type="row", zebra_stripes=True)
             yield Horizontal(id="headline-charts")
             yield Plain("Latest changes", id="latest-title", classes="section", markup=False)
