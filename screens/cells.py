@@ -70,7 +70,7 @@ def add_columns(table, width: int, specs: list[tuple]) -> list[int]:
     widths = share_width(width - padding - fixed, caps)
     for i, spec in enumerate(specs):
         label, key, w = spec[:3]
-        table.add_column(Text(label, no_wrap=True, overflow="ellipsis"), key=key,
+        table.add_column(Text(one_line(label), no_wrap=True, overflow="ellipsis"), key=key,
                          width=w or widths[i])
     return [spec[2] or widths[i] for i, spec in enumerate(specs)]
 

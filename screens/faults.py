@@ -22,10 +22,9 @@ class Inert(logging.Formatter):
     in a terminal. Newlines and tabs stay."""
 
     def format(self, record: logging.LogRecord) -> str:
-        from tracker.text import _HOSTILE
+        from tracker.text import escaped
 
-        return _HOSTILE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"),
-                            super().format(record))
+        return escaped(super().format(record))
 
 
 def start_log(path: Path | None) -> Path | None:

@@ -147,7 +147,7 @@ class ParticipationScreen(DataScreen):
         table.add_column(Text("In"), key="count", width=3)
         labels = short_labels(data.mechanisms)
         for mid, _ in data.mechanisms:
-            table.add_column(Text(labels[mid]), key=mid)
+            table.add_column(Text(one_line(labels[mid])), key=mid)
         for p in parties:
             style = "bold" if p in PINNED else ""
             glyphs = []

@@ -42,7 +42,7 @@ def add_columns(table: DataTable, width: int, specs: list[tuple[str, int]],
         widths[i] = min(need[i], share)
         free -= widths[i]
     for i, (label, w) in enumerate(specs):
-        table.add_column(Text(label), width=w or widths[i])
+        table.add_column(Text(one_line(label)), width=w or widths[i])
 
 
 class PartyScreen(DataScreen):

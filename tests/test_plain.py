@@ -107,3 +107,39 @@ def test_the_dashboard_log_replays_no_escape_sequence(tmp_path):
     assert "\\u202e" in text and "\\x1b]2;PWN\\x07" in text and "\nnext line" in text
     assert not RAW.search(text.replace("\n", ""))
     assert logging.getLogger("tracker.dashboard").handlers
+
+
+def test_a_catalog_problem_quotes_the_files_text_inert(tmp_path):
+    """A level quoted in an 'allowed:' list comes from the file: escaped, never obeyed."""
+    from conftest import DATA
+    from tracker.catalog import check_catalog
+
+    text = (DATA / "catalog-small.yaml").read_text()
+    path = tmp_path / "hostile.yaml"
+    assert "levels: [Low, Moderate, High" in text
+    path.write_text(text.replace("levels: [Low, Moderate, High",
+                                 'levels: [Low, "Moderate \\u202eX\\e]2;T\\a", High', 1))
+    _, problems = check_catalog(path)
+    assert problems
+    for problem in problems:
+        shown = str(problem)
+        assert not RAW.search(shown), ascii(shown)
+    assert any("\\u202eX\\x1b]2;T\\x07" in str(p) for p in problems), [str(p) for p in problems]
+
+
+async def test_a_field_label_reaches_no_column_header_raw(store, catalog_path, tmp_path):
+    from textual.widgets import DataTable
+
+    from tracker.catalog import load_catalog
+
+    text = catalog_path.read_text()
+    assert "{label: Severity," in text
+    catalog_path.write_text(text.replace("{label: Severity,",
+                                         '{label: "Severity \\u202eX\\e]2;T\\a\\u200b",', 1))
+    app = make_app(store, load_catalog(catalog_path), tmp_path)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        heads = [c.label.plain for c in app.screen.query_one("#rows", DataTable).columns.values()]
+        assert any(h.startswith("Severity") for h in heads), heads
+        assert not any(RAW.search(h) for h in heads), [ascii(h) for h in heads]

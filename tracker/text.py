@@ -75,6 +75,15 @@ def escape_json(text: str) -> str:
     return _HOSTILE.sub(_json_escape, text)
 
 
+def escaped(text: str) -> str:
+    """``text`` with every hostile character written as a Python escape (``\\x1b``,
+    ``\\u202e``), newlines and tabs kept: for messages that quote a catalog's or a
+    server's text, so the reader sees what is there and the terminal obeys none of it."""
+    if text.isascii() and text.isprintable():
+        return text
+    return _HOSTILE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
 def _json_escape(match: re.Match) -> str:
     """``\\uXXXX``, or the surrogate pair JSON writes for a character beyond U+FFFF."""
     code = ord(match.group())

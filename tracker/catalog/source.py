@@ -23,9 +23,11 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        from tracker.text import escaped  # a level or a name quoted from the file: inert
+
         if not self.line:  # the whole file (it is missing or unreadable): no line to open
-            return f"{self.file}: {self.message}"
-        return f"{self.file}:{self.line}: {self.message}"
+            return escaped(f"{self.file}: {self.message}")
+        return escaped(f"{self.file}:{self.line}: {self.message}")
 
 
 @dataclass
