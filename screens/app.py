@@ -327,7 +327,7 @@ class TrackerApp(Refreshing, App):
 
         folder = self.export_dir or Path(self.store_path).parent / "snapshots"
         try:
-            store = Store.open(self.store_path, clock=self.clock)
+            store = Store.open(self.store_path, clock=self.clock, create=False)
             try:
                 snapshot = export.build(store, "md")
                 written = export.write(store, snapshot, f"{folder}/")

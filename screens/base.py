@@ -69,7 +69,7 @@ class DataScreen(Screen):
         a past date (``t``), as it stood then. Runs in a worker thread. A failure is said
         on the screen and logged, and gives None."""
         try:
-            store = Store.open(self.app.store_path, clock=self.app.clock)
+            store = Store.open(self.app.store_path, clock=self.app.clock, create=False)
             try:
                 at = getattr(self.app, "at", None)
                 if at:  # the store as it stood then (`t`), read like today's

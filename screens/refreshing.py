@@ -37,7 +37,7 @@ class Refreshing:
 
         worker = get_current_worker()
         try:
-            store = Store.open(self.store_path, clock=self.clock)
+            store = Store.open(self.store_path, clock=self.clock, create=False)
             try:
                 sync(store, self.catalog, force=True)
                 with refresh_lock(store.path):

@@ -128,7 +128,7 @@ class ReviewScreen(DataScreen):
     def _write(self, proposal_id: int, run) -> None:
         """Run one decision with its own connection (in a worker); say how it went."""
         try:
-            store = Store.open(self.app.store_path, clock=self.app.clock)
+            store = Store.open(self.app.store_path, clock=self.app.clock, create=False)
             try:
                 message = run(store)
             finally:

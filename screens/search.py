@@ -30,7 +30,7 @@ OPENS = {"indicator": "open its detail", "party": "show it in Participation",
 
 def find(path: str, query: str) -> list[Found]:
     """Indicators, parties and events whose names start with the query's words."""
-    store = Store.open(path)
+    store = Store.open(path, create=False)
     try:
         return search_names(store, query)
     finally:

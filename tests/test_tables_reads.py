@@ -148,3 +148,26 @@ async def test_a_category_the_catalog_dropped_leaves_the_list_and_the_view(store
         out = io.StringIO()
         reports.show(store.reader, out, "pace-mismatch", "table")  # retired, still shown
         assert "[retired" in out.getvalue() and "Obstacles" in out.getvalue()
+
+
+async def test_a_store_moved_away_is_never_made_again_and_is_read_when_back(store, catalog,
+                                                                          tmp_path):
+    """The dashboard reads the store it was started on: moved away, a screen says it is
+    gone and makes no new empty store in its place; moved back, it is read again."""
+    import os
+
+    app = make_app(store, catalog, tmp_path)
+    path = store.path
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        os.replace(path, f"{path}.away")
+        await pilot.press("3")  # not read yet: its first read finds nothing there
+        await settle(pilot)
+        line = str(app.screen.query_one("#load-error", Static).render())
+        assert "the store is gone" in line
+        assert not os.path.exists(path)  # no empty store made in its place
+        os.replace(f"{path}.away", path)
+        await pilot.press("1", "3")
+        await settle(pilot)
+        assert not app.screen.query("#load-error")
+        assert "since" in str(app.screen.query_one("#trends-title", Static).render())

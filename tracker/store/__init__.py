@@ -108,7 +108,8 @@ class Store:
         return Reader(self.conn)
 
     @classmethod
-    def open(cls, path: str | Path, *, clock: Clock = utcnow, create_dirs: bool = False) -> "Store":
+    def open(cls, path: str | Path, *, clock: Clock = utcnow, create_dirs: bool = False,
+             create: bool = True) -> "Store":
         """Open (creating if needed) and upgrade the store at ``path``.
 
         ``path`` is a file name, never a SQLite URI. A store this process may not write is
@@ -119,6 +120,8 @@ class Store:
             path: the SQLite file, or ``:memory:``.
             clock: returns the current UTC time; tests inject a fixed one.
             create_dirs: create missing parent folders (for the default location).
+            create: make the store when there is none; False (the dashboard, which reads a
+                store it was started on) says the store is gone instead.
 
         Raises:
             TrackerError: the file is not a usable store (exit 2: another program's file;
@@ -140,13 +143,17 @@ class Store:
                 not os.path.isfile(os.path.expanduser(name)):
             raise TrackerError(f"--db {name}: not a regular file (give a store file, or a new "
                                "file name)")
+        if not create and not os.path.exists(os.path.expanduser(name)):
+            raise TrackerError(f"--db {name}: the store is gone (no file at that path; it "
+                               "was moved or removed)", EXIT_STORE)
         read_only = not files.writable(name)
         if read_only and not Path(os.path.expanduser(name)).exists():
             raise TrackerError(f"--db {name}: cannot create the store, folder {parent} is "
                                "not writable", EXIT_STORE)
         conn = None
         try:
-            conn = files.connect(name, read_only=read_only, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = files.connect(name, read_only=read_only, timeout=BUSY_TIMEOUT_MS / 1000,
+                                 create=create)
             store = cls(conn, name, clock, read_only=read_only)
             store._set_up()
         except files.ForeignFile as exc:

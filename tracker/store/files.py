@@ -90,14 +90,16 @@ def side_file_blocking(path: str | Path) -> str | None:
 
 
 def connect(path: str | Path, *, read_only: bool, timeout: float,
-            check_same_thread: bool = True) -> sqlite3.Connection:
-    """A connection to the file at ``path``: read-write (creating it), or read-only.
+            check_same_thread: bool = True, create: bool = True) -> sqlite3.Connection:
+    """A connection to the file at ``path``: read-write (creating it unless ``create`` is
+    False), or read-only.
 
     Read-only, the store is opened ``immutable`` when its WAL index cannot exist beside it
     (no ``-shm`` and a folder this user may not write: SQLite could not read it otherwise).
     """
     if not read_only:
-        return sqlite3.connect(file_uri(path, mode="rwc"), uri=True, timeout=timeout,
+        return sqlite3.connect(file_uri(path, mode="rwc" if create else "rw"), uri=True,
+                               timeout=timeout,
                                check_same_thread=check_same_thread)
     base = Path(os.path.realpath(os.path.expanduser(str(path))))  # the WAL is beside the target
     params: dict[str, str | int] = {"mode": "ro"}
