@@ -141,6 +141,9 @@ def test_a_full_disk_is_exit_1_as_documented(run, tmp_path, monkeypatch):
     (["search", "cets", "--limit", "0"], "tracker search --help"),
     (["serve", "--port", "99999"], "tracker serve --help"),
     (["--nope"], "tracker --help"),
+    (["trends", "--since"], "tracker trends --help"),  # an option missing its value
+    (["export", "-o"], "tracker export --help"),
+    (["nosuch"], "tracker --help"),
 ])
 def test_a_usage_mistake_is_one_line_naming_the_help_to_read(run, args, where):
     result = run(*args, prog_name="tracker")

@@ -117,14 +117,22 @@ class Env:
         return self._store
 
 
-def _one_line_usage(exc: click.UsageError) -> Failed:
+def _one_line_usage(exc: click.UsageError, where: str = "tracker") -> Failed:
     """A usage error (a bad option, a missing argument, a value out of range) as one line
-    naming where to look, instead of click's usage block; the same exit code (2)."""
-    where = exc.ctx.command_path if exc.ctx is not None else "tracker"
+    naming where to look, instead of click's usage block; the same exit code (2). ``where``
+    is the command when the error names only the top level (an option missing its value is
+    reported against the group that was parsing)."""
+    if exc.ctx is not None and exc.ctx.command_path != "tracker":
+        where = exc.ctx.command_path  # the command the error names is the one to read
     return Failed(f"{exc.format_message().rstrip('.')} (see `{where} --help`)", exc.exit_code)
 
 
 class _Group(click.Group):
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name, command, rest = super().resolve_command(ctx, args)
+        ctx.meta["tracker.command"] = command.name if command else name  # for its errors
+        return name, command, rest
+
     def make_context(self, info_name, args, parent=None, **extra):
         try:
             return super().make_context(info_name, args, parent=parent, **extra)
@@ -135,7 +143,9 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except click.UsageError as exc:  # a subcommand's, or a nested group's
-            raise _one_line_usage(exc) from None
+            command = ctx.meta.get("tracker.command")
+            where = f"{ctx.command_path} {command}" if command else ctx.command_path
+            raise _one_line_usage(exc, where) from None
         except TrackerError as exc:
             raise Failed(exc.message, exc.exit_code) from None
         except BrokenPipeError as exc:
