@@ -175,7 +175,7 @@ class DetailScreen(DataScreen):
                 continue
             if text.plain:
                 text.append("\n")
-            text.append(f"{f['label']}: ", style="bold")
+            text.append(f"{one_line(f['label'])}: ", style="bold")
             text.append_text(valued(cur.value, f))
             if cur.disputed_by:
                 text.append(" (also reported: " + one_line("; ".join(cur.disputed_by)) + ")",

@@ -5,7 +5,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tracker.text import _HOSTILE, clean, is_plain
+import re
+
+from tracker.text import _ANSI, HOSTILE, clean, is_plain
+
+_REMOVED = re.compile(f"{_ANSI.pattern}|[{HOSTILE}]")
+"""What :func:`tracker.text.clean` removes: escape sequences whole, then hostile characters."""
 
 
 def inert(content: object) -> object:
@@ -19,7 +24,7 @@ def inert(content: object) -> object:
                            overflow=content.overflow, no_wrap=content.no_wrap,
                            style=content.style), 0
         plain = content.plain
-        for bad in _HOSTILE.finditer(plain):
+        for bad in _REMOVED.finditer(plain):
             kept.append_text(content[start:bad.start()])
             start = bad.end()
         kept.append_text(content[start:])

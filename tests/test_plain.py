@@ -143,3 +143,14 @@ async def test_a_field_label_reaches_no_column_header_raw(store, catalog_path, t
         heads = [c.label.plain for c in app.screen.query_one("#rows", DataTable).columns.values()]
         assert any(h.startswith("Severity") for h in heads), heads
         assert not any(RAW.search(h) for h in heads), [ascii(h) for h in heads]
+
+
+def test_escape_sequences_go_whole_in_seven_and_eight_bit_forms():
+    """CSI and OSC as ESC [ / ESC ] or as their one-byte C1 forms: the sequence is removed
+    with its parameters, never leaving '31m' or '2;TITLE' behind, on screen as in tables."""
+    from tracker.text import clean
+
+    for raw in ("a\x1b[31mb", "a\x9b31mb", "a\x1b]2;T\x07b", "a\x9d2;T\x9cb",
+                "a\x1b]2;T\x1b\\b"):
+        assert clean(raw) == "ab", ascii(raw)
+        assert inert(Text(raw.replace("\x07", "\x1b\\"))).plain == "ab", ascii(raw)

@@ -54,7 +54,8 @@ def test_links_show_a_short_label():
 
 
 def test_clean_removes_controls_but_keeps_text():
-    assert clean("a\x00b\x1b[2Jc\x9bd\te\nf") == "abcd\te\nf"
+    assert clean("a\x00b\x1b[2Jc\x9bd\te\nf") == "abcd\te\nf"  # a lone C1 CSI goes alone
+    assert clean("c\x9b2Jd") == "cd"  # with parameters, the sequence goes whole
     assert clean(None) == ""
 
 

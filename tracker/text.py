@@ -31,7 +31,11 @@ HOSTILE = (r"\x00-\x08\x0b-\x1f\x7f-\x9f"   # C0 (but tab, newline), DEL, C1
 
 _HOSTILE = re.compile(f"[{HOSTILE}]")
 # An ANSI escape sequence: removing its text (not only the ESC) keeps `[31m` out of tables.
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?")
+# The one-byte C1 forms (U+009B CSI, U+009D OSC) count as a sequence only with parameters
+# (`\x9b31m`, `\x9d2;title`); alone they are removed as the single hostile character.
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x9b[0-?]+[ -/]*[@-~]"
+                   r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+                   r"|\x9d\d+;[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?")
 
 
 def clean(value: object) -> str:
@@ -45,7 +49,7 @@ def clean(value: object) -> str:
     text = str(value)
     if text.isascii() and text.isprintable():  # no hostile character is printable ASCII
         return text
-    if "\x1b" in text:
+    if "\x1b" in text or "\x9b" in text or "\x9d" in text:
         text = _ANSI.sub("", text)
     return _HOSTILE.sub("", text)
 
