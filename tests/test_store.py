@@ -227,7 +227,7 @@ def test_current_values_by_indicator_give_what_the_old_view_gave(tmp_path, catal
     to the latest recorded claim, a withdrawn value is never current, and a store at
     schema 10 upgrades to it with nothing lost."""
     from tracker import assess
-    from tracker.store.migrations import _CURRENT_VALUES_V6
+    from tracker.store.views import CURRENT_VALUES_V6 as _CURRENT_VALUES_V6
 
     store = Store.open(tmp_path / "s.db", clock=lambda: FROZEN)
     sync(store, catalog)
@@ -268,7 +268,7 @@ def test_a_read_only_store_one_view_behind_is_read_as_the_latest(tmp_path, catal
     so a read-only connection makes it in its own temporary schema; the file is untouched."""
     from tracker import queries
     from tracker.store import files
-    from tracker.store.migrations import _CURRENT_VALUES_V6
+    from tracker.store.views import CURRENT_VALUES_V6 as _CURRENT_VALUES_V6
 
     path = tmp_path / "old.db"
     store = Store.open(path, clock=lambda: FROZEN)

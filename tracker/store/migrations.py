@@ -13,6 +13,8 @@ from collections.abc import Callable
 import sqlite_utils
 
 from tracker.store import LATEST as _DECLARED
+from tracker.store.views import (CURRENT_VALUES_V1, CURRENT_VALUES_V5, CURRENT_VALUES_V6,
+                                  CURRENT_VALUES_V11, CURRENT_VALUES_WITHOUT_WITHDRAWN)
 
 Migration = Callable[[sqlite_utils.Database], None]
 
@@ -92,18 +94,7 @@ def _v1_content(db: sqlite_utils.Database) -> None:
         pk=("event_id", "indicator_id"),
         foreign_keys=[("event_id", "events", "id"), ("indicator_id", "indicators", "id")],
     )
-    db.create_view("current_values", _CURRENT_VALUES_V1)
-
-
-_CURRENT_VALUES_V1 = """
-SELECT o.* FROM (
-  SELECT observations.*, ROW_NUMBER() OVER (
-    PARTITION BY indicator_id, field ORDER BY as_of DESC, recorded_at DESC, id DESC
-  ) AS rank
-  FROM observations
-) AS o
-WHERE o.rank = 1
-"""
+    db.create_view("current_values", CURRENT_VALUES_V1)
 
 
 def _v2_runs_and_sources(db: sqlite_utils.Database) -> None:
@@ -169,22 +160,12 @@ def _v4_review_queue(db: sqlite_utils.Database) -> None:
     db["sources"].add_column("confidence", str)
 
 
-_CURRENT_VALUES_V5 = """
-SELECT o.* FROM (SELECT DISTINCT indicator_id, field FROM observations) AS p
-JOIN observations AS o ON o.id = (
-  SELECT latest.id FROM observations AS latest
-  WHERE latest.indicator_id = p.indicator_id AND latest.field = p.field
-  ORDER BY latest.as_of DESC, latest.recorded_at DESC, latest.id DESC LIMIT 1
-)
-"""
-
-
 def _v5_fast_current_values(db: sqlite_utils.Database) -> None:
     """Current values by index seeks per field instead of ranking every observation."""
     db["observations"].create_index(["indicator_id", "field", "as_of", "recorded_at", "id"],
                                     index_name="idx_observations_history")
     db.execute("DROP VIEW current_values")
-    db.create_view("current_values", _CURRENT_VALUES_V5)
+    db.create_view("current_values", CURRENT_VALUES_V5)
 
 
 def _skipped_values_in_source_health(db: sqlite_utils.Database) -> None:
@@ -227,35 +208,12 @@ def _essay_criteria(db: sqlite_utils.Database) -> None:
     db["criteria"].insert_all(rows)
 
 
-_CURRENT_VALUES_WITHOUT_WITHDRAWN = """
-SELECT o.* FROM (SELECT DISTINCT indicator_id, field FROM observations) AS p
-JOIN observations AS o ON o.id = (
-  SELECT latest.id FROM observations AS latest
-  WHERE latest.indicator_id = p.indicator_id AND latest.field = p.field
-    AND latest.withdrawn_at IS NULL
-  ORDER BY latest.as_of DESC, latest.recorded_at DESC, latest.id DESC LIMIT 1
-)
-"""
-
-
 def _withdrawn_values(db: sqlite_utils.Database) -> None:
     """An analyst's value can be withdrawn: kept in the history, marked, never current."""
     for column in ("withdrawn_at", "withdrawn_by", "withdrawn_note"):
         db["observations"].add_column(column, str)
     db.execute("DROP VIEW current_values")
-    db.create_view("current_values", _CURRENT_VALUES_WITHOUT_WITHDRAWN)
-
-
-_CURRENT_VALUES_V6 = """
-SELECT o.* FROM (SELECT DISTINCT indicator_id, field FROM observations
-                 WHERE withdrawn_at IS NULL) AS p
-JOIN observations AS o ON o.id = (
-  SELECT latest.id FROM observations AS latest
-  WHERE latest.indicator_id = p.indicator_id AND latest.field = p.field
-    AND latest.withdrawn_at IS NULL
-  ORDER BY latest.as_of DESC, latest.recorded_at DESC, latest.id DESC LIMIT 1
-)
-"""
+    db.create_view("current_values", CURRENT_VALUES_WITHOUT_WITHDRAWN)
 
 
 def _event_outcomes_level_synonyms_withdrawn_values(db: sqlite_utils.Database) -> None:
@@ -266,7 +224,7 @@ def _event_outcomes_level_synonyms_withdrawn_values(db: sqlite_utils.Database) -
     if "withdrawn_at" not in db["observations"].columns_dict:  # an analyst's withdrawal added it
         db["observations"].add_column("withdrawn_at", str)
     db.execute("DROP VIEW current_values")
-    db.create_view("current_values", _CURRENT_VALUES_V6)
+    db.create_view("current_values", CURRENT_VALUES_V6)
 
 
 SEARCH_KINDS = {
@@ -339,26 +297,11 @@ def _search_index(db: sqlite_utils.Database) -> None:
                    f"AND ref = CAST(old.{key} AS TEXT); END")
 
 
-_CURRENT_VALUES_V11 = """
-SELECT o.id, p.indicator_id AS indicator_id, p.field AS field, o.value, o.value_num, o.as_of,
-       o.recorded_at, o.origin, o.source, o.confidence, o.note, o.author, o.run_id,
-       o.response_hash, o.withdrawn_at, o.withdrawn_by, o.withdrawn_note
-FROM (SELECT DISTINCT indicator_id, field FROM observations
-      WHERE withdrawn_at IS NULL) AS p
-JOIN observations AS o ON o.id = (
-  SELECT latest.id FROM observations AS latest
-  WHERE latest.indicator_id = p.indicator_id AND latest.field = p.field
-    AND latest.withdrawn_at IS NULL
-  ORDER BY latest.as_of DESC, latest.recorded_at DESC, latest.id DESC LIMIT 1
-)
-"""
-
-
 def _current_values_by_indicator_for_reading(conn: sqlite3.Connection) -> None:
     """The same view in the connection's private temporary schema, which SQLite searches
     before the file's: a store at schema 10 that this user may not write is read as one at
     schema 11, and the file is left as it is."""
-    conn.execute(f"CREATE TEMP VIEW IF NOT EXISTS current_values AS {_CURRENT_VALUES_V11}")
+    conn.execute(f"CREATE TEMP VIEW IF NOT EXISTS current_values AS {CURRENT_VALUES_V11}")
 
 
 def _current_values_by_indicator(db: sqlite_utils.Database) -> None:
@@ -367,7 +310,7 @@ def _current_values_by_indicator(db: sqlite_utils.Database) -> None:
     that list (SQLite pushes the condition down into it) and seeks their rows on the
     history index, where it used to walk every observation's pair first."""
     db.execute("DROP VIEW current_values")
-    db.create_view("current_values", _CURRENT_VALUES_V11)
+    db.create_view("current_values", CURRENT_VALUES_V11)
 
 
 MIGRATIONS: list[Migration] = [_v1_content, _v2_runs_and_sources, _v3_entry_into_force,
