@@ -33,10 +33,10 @@ class AtDateScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Plain("Show the store as it stood at the end of a date: only what was "
-                        "dated and recorded by then. Empty: today.", markup=False)
+                        "dated and recorded by then. Empty: today.")
             yield Input(value=self.current or "", id="at-input",
                         placeholder="YYYY, YYYY-MM or YYYY-MM-DD; empty: today")
-            yield Plain("", id="at-error", markup=False)
+            yield Plain("", id="at-error")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()

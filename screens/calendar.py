@@ -46,11 +46,11 @@ class CalendarScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield NavBar("calendar")
         with Vertical():
-            yield Plain(id="coming-title", classes="section", markup=False)
+            yield Plain(id="coming-title", classes="section")
             yield DataTable(id="coming", cursor_type="row", zebra_stripes=True)
-            yield Plain("Timeline (newest first)", classes="section", markup=False)
+            yield Plain("Timeline (newest first)", classes="section")
             yield DataTable(id="past", cursor_type="row", zebra_stripes=True)
-        yield Plain(id="preview", classes="preview", markup=False)
+        yield Plain(id="preview", classes="preview")
         yield KeyFooter()
 
     def fetch(self, store: Store) -> Calendar:

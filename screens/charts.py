@@ -169,7 +169,7 @@ class ChartPanel(Vertical):
         self.chart, self.chart_height = chart, height
 
     def compose(self) -> ComposeResult:
-        yield Plain(caption(self.chart), classes="chart-caption", markup=False)
+        yield Plain(caption(self.chart), classes="chart-caption")
         plot = TimeChart(self.chart)
         if self.chart_height is None:
             self.styles.height = "1fr"

@@ -40,11 +40,11 @@ class ExplainScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield NavBar(self.app.current_mode)
         with Vertical(id="explain"):
-            yield Plain(id="figure-title", classes="title", markup=False)
-            yield Plain(id="figure-note", markup=False)
-            yield Plain(id="items-title", classes="section", markup=False)
+            yield Plain(id="figure-title", classes="title")
+            yield Plain(id="figure-note")
+            yield Plain(id="items-title", classes="section")
             yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
-            yield Plain(id="item", classes="preview", markup=False)
+            yield Plain(id="item", classes="preview")
         yield KeyFooter()
 
     def fetch(self, store: Store) -> Explained:

@@ -89,14 +89,13 @@ class OverviewScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield NavBar("overview")
         with Vertical(id="overview"):
-            yield Plain(id="status", markup=False)
-            yield Plain("Headline figures", id="figures-title", classes="section",
-                        markup=False)
+            yield Plain(id="status")
+            yield Plain("Headline figures", id="figures-title", classes="section")
             yield DataTable(id="figures", cursor_type="row", zebra_stripes=True)
             yield Horizontal(id="headline-charts")
-            yield Plain("Latest changes", id="latest-title", classes="section", markup=False)
+            yield Plain("Latest changes", id="latest-title", classes="section")
             yield DataTable(id="latest", cursor_type="row", zebra_stripes=True)
-            yield Plain(id="preview", classes="preview", markup=False)
+            yield Plain(id="preview", classes="preview")
         yield KeyFooter()
 
     def fetch(self, store: Store) -> Overview:

@@ -92,11 +92,11 @@ class ParticipationScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield NavBar("participation")
-        yield Plain(id="matrix-title", classes="section", markup=False)
+        yield Plain(id="matrix-title", classes="section")
         # The party and its count stay in view while the cursor moves right.
         yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True, fixed_columns=2)
-        yield Plain(id="preview", classes="preview", markup=False)
-        yield Plain(id="legend", markup=False)
+        yield Plain(id="preview", classes="preview")
+        yield Plain(id="legend")
         yield KeyFooter()
 
     def fetch(self, store: Store) -> Matrix:

@@ -63,12 +63,12 @@ class PartyScreen(DataScreen):
     def compose(self) -> ComposeResult:
         yield NavBar(self.app.current_mode)
         with VerticalScroll(id="party"):
-            yield Plain(id="party-title", classes="title", markup=False)
-            yield Plain(id="party-about", markup=False)
+            yield Plain(id="party-title", classes="title")
+            yield Plain(id="party-about")
             for name in TABLES:
-                yield Plain(id=f"{name}-title", classes="section", markup=False)
+                yield Plain(id=f"{name}-title", classes="section")
                 yield DataTable(id=name, cursor_type="row", zebra_stripes=True)
-        yield Plain(id="preview", classes="preview", markup=False)
+        yield Plain(id="preview", classes="preview")
         yield KeyFooter()
 
     def fetch(self, store: Store) -> Profile | None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual.widgets import Static
-
-import re
 
 from tracker.text import _ANSI, HOSTILE, clean, is_plain
 

@@ -43,9 +43,9 @@ class ReviewScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield NavBar("review")
-        yield Plain(id="review-title", classes="section", markup=False)
+        yield Plain(id="review-title", classes="section")
         yield DataTable(id="proposals", cursor_type="row", zebra_stripes=True)
-        yield Plain(id="preview", classes="preview", markup=False)
+        yield Plain(id="preview", classes="preview")
         yield KeyFooter()
 
     def fetch(self, store: Store) -> list[dict]:

@@ -22,9 +22,9 @@ class SourcesScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield NavBar("sources")
-        yield Plain(id="sources-title", classes="section", markup=False)
+        yield Plain(id="sources-title", classes="section")
         yield DataTable(id="sources", cursor_type="row", zebra_stripes=True)
-        yield Plain(id="preview", classes="preview", markup=False)
+        yield Plain(id="preview", classes="preview")
         yield KeyFooter()
 
     def fetch(self, store: Store) -> list[dict]:

@@ -107,9 +107,9 @@ class TablesScreen(DataScreen):
         with Horizontal():
             yield OptionList(id="categories", markup=False)
             with Vertical(id="table-pane"):
-                yield Plain(id="table-title", classes="section", markup=False)
+                yield Plain(id="table-title", classes="section")
                 yield DataTable(id="rows", cursor_type="row", zebra_stripes=True)
-                yield Plain(id="preview", classes="preview", markup=False)
+                yield Plain(id="preview", classes="preview")
         yield KeyFooter()
 
     def fetch(self, store: Store) -> Tables:

@@ -85,10 +85,10 @@ class TrendsScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield NavBar("trends")
-        yield Plain(id="trends-title", classes="section", markup=False)
+        yield Plain(id="trends-title", classes="section")
         yield Input(placeholder="Filter names, values, sources (Esc clears)", id="filter")
         yield DataTable(id="changes", cursor_type="row", zebra_stripes=True)
-        yield Plain(id="preview", classes="preview", markup=False)
+        yield Plain(id="preview", classes="preview")
         yield KeyFooter()
 
     def fetch(self, store: Store) -> Trends:
